@@ -1,3 +1,16 @@
 export * from './errors.js';
 export * from './store.js';
 export * from './store-helpers.js';
+export { type Codec, jsonCodec } from './codec.js';
+export { taggedCodec } from './tagged-codec.js';
+export type { CookieOptions } from './cookie-options.js';
+export type { SessionRequest, SessionResponse } from './http-types.js';
+export type { SessionsOptions } from './sessions-options.js';
+export type { SessionEvent } from './session-event.js';
+export type { SessionData, Flash, ExpirySettings } from './session-data.js';
+export { Session } from './session.js';
+export type { SessionInterface } from './base-sessions.js';
+export { ServerSessions } from './server-sessions.js';
+export { CookieSessions, MAX_COOKIE_BYTES } from './cookie-sessions.js';
+export { createSessions } from './create-sessions.js';
+export { generateSessionId } from './session-id.js';

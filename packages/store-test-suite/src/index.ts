@@ -1,1 +1,2 @@
-export {};
+export * from './random-store-id.js';
+export * from './test-store.js';

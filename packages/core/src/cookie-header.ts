@@ -1,0 +1,49 @@
+/**
+ * Reading the `Cookie` header and writing `Set-Cookie`. Written here rather than taken from the
+ * `cookie` package because the core must stay free of dependencies and Node built-ins, it needs every
+ * value of a repeated name (a cookie injected by a sibling subdomain must not shadow the real one),
+ * and sess's own values are base64url, so no percent-decoding is ever needed.
+ */
+import type { ResolvedCookieOptions } from './cookie-options.js';
+
+/** At most this many same-named cookies are considered; more is an attack or a broken client. */
+const MAX_CANDIDATES = 4;
+
+/** Every value of cookie `name` in a `Cookie` header, in order (at most four). */
+export function readCookie(header: string | null | undefined, name: string): string[] {
+  const values: string[] = [];
+  if (!header) return values;
+  let start = 0;
+  while (start < header.length && values.length < MAX_CANDIDATES) {
+    let end = header.indexOf(';', start);
+    if (end === -1) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq !== -1 && eq < end && header.slice(start, eq).trim() === name) {
+      let value = header.slice(eq + 1, end).trim();
+      if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      values.push(value);
+    }
+    start = end + 1;
+  }
+  return values;
+}
+
+/** A `Set-Cookie` value. `maxAge` in seconds; `undefined` makes a browser-session cookie, `0` deletes. */
+export function serializeCookie(
+  value: string,
+  options: ResolvedCookieOptions,
+  secure: boolean,
+  maxAge: number | undefined,
+  now: number,
+): string {
+  let cookie = `${options.name}=${value}; Path=${options.path}`;
+  if (options.domain) cookie += `; Domain=${options.domain}`;
+  if (maxAge !== undefined) {
+    cookie += `; Max-Age=${maxAge}; Expires=${new Date(maxAge > 0 ? now + maxAge * 1000 : 0).toUTCString()}`;
+  }
+  if (options.httpOnly) cookie += '; HttpOnly';
+  if (secure) cookie += '; Secure';
+  cookie += `; SameSite=${options.sameSite === 'lax' ? 'Lax' : options.sameSite === 'strict' ? 'Strict' : 'None'}`;
+  if (options.partitioned) cookie += '; Partitioned';
+  return cookie;
+}

@@ -1,0 +1,143 @@
+/**
+ * Client-side sessions (Flask's default): the data itself travels in an AES-256-GCM encrypted,
+ * authenticated cookie. No store; nothing to revoke, so a copy of the cookie taken before logout
+ * stays valid until it expires.
+ */
+import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
+import { readCookie } from './cookie-header.js';
+import { CookieTooLargeError, SessionConfigError } from './errors.js';
+import type { SessionRequest, SessionResponse } from './http-types.js';
+import type { ResolvedOptions } from './resolve-options.js';
+import { decryptPayload, deriveEncryptionKeys, encryptPayload } from './cookie-crypto.js';
+import type { SessionData } from './session-data.js';
+import { STATE, changedKeys, encodeAll, type Session } from './session.js';
+import type { StoredData } from './store.js';
+
+/** Browsers keep at most 4096 bytes of one cookie (name, value and attributes). */
+export const MAX_COOKIE_BYTES = 4096;
+
+/** What the encrypted cookie holds. */
+interface CookiePayload {
+  /** Data, encoded by the codec. */
+  d: StoredData;
+  /** createdAt. */
+  c: number;
+  /** expiresAt. */
+  e: number;
+  /** owner. */
+  o?: string;
+}
+
+function isPayload(value: unknown): value is CookiePayload {
+  const payload = value as CookiePayload;
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    typeof payload.d === 'object' &&
+    payload.d !== null &&
+    !Array.isArray(payload.d) &&
+    typeof payload.c === 'number' &&
+    typeof payload.e === 'number'
+  );
+}
+
+/** {@link SessionInterface} keeping the data in an encrypted cookie. Created by `createSessions({ store: 'cookie' })`. */
+export class CookieSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
+  readonly #keys: Promise<CryptoKey[]>;
+
+  /** @internal Use `createSessions`. */
+  constructor(options: ResolvedOptions<T>) {
+    super(options);
+    this.#keys = deriveEncryptionKeys(options.secrets);
+  }
+
+  /** The session in the request's cookie, or a new one when it is missing, forged, stale or undecryptable. */
+  async open(request: SessionRequest): Promise<Session<T>> {
+    const candidates = readCookie(request.cookie, this.options.cookie.name);
+    const state = this.newState(request, candidates.length > 0);
+    if (candidates.length === 0) return this.wrap(state);
+    const keys = await this.#keys;
+    for (const candidate of candidates) {
+      const opened = await decryptPayload(candidate, keys, this.options.cookie.name);
+      if (opened === undefined) continue;
+      if (!isPayload(opened.payload)) {
+        this.emit({ type: 'session-corrupt', error: new Error('cookie payload has the wrong shape') });
+        return this.wrap(state);
+      }
+      const payload = opened.payload;
+      if (this.isExpired({ createdAt: payload.c, expiresAt: payload.e }, Date.now())) {
+        this.emit({ type: 'session-missing', reason: 'expired' });
+        return this.wrap(state);
+      }
+      let data: Record<string, unknown>;
+      try {
+        data = {};
+        for (const key of Object.keys(payload.d)) data[key] = this.options.codec.decode(payload.d[key]!);
+      } catch (error) {
+        this.emit({ type: 'session-corrupt', error });
+        return this.wrap(state);
+      }
+      if (opened.keyIndex > 0) this.emit({ type: 'secret-rotated' });
+      const accepted = this.acceptLoaded(state, { data, stored: payload.d, createdAt: payload.c, expiresAt: payload.e, owner: payload.o });
+      if (!accepted) this.resetToNew(state);
+      else state.secretIndex = opened.keyIndex;
+      return this.wrap(state);
+    }
+    this.emit({ type: 'cookie-rejected', reason: 'undecryptable' });
+    return this.wrap(state);
+  }
+
+  /** Re-encrypts the cookie when something changed, renewal is due, or an old secret was used. */
+  async save(session: Session<T>, response: SessionResponse): Promise<void> {
+    const state = session[STATE] as RequestState;
+    try {
+      if (!state.loaded) return;
+      this.markAccessed(response);
+      await this.#write(state, response);
+    } finally {
+      await this.release(session);
+    }
+  }
+
+  async #write(state: RequestState, response: SessionResponse): Promise<void> {
+    const now = Date.now();
+    if (state.destroyed) {
+      const data = state.data!;
+      const owner = state.owner;
+      this.resetToNew(state);
+      if (Object.keys(data).length === 0) {
+        if (state.hadCookie) this.expireCookie(state, response, now);
+        return;
+      }
+      Object.assign(state, { data, owner, ownerChanged: true });
+    }
+    const changed = changedKeys(state, this.options.codec) !== undefined || state.ownerChanged;
+    if (state.isNew && !changed) return;
+    if (state.isNew || state.regenerated) state.createdAt = now;
+    const deadline = this.deadline(state, now);
+    if (!changed && !state.regenerated && !this.renewalDue(state, deadline) && state.secretIndex === 0) return;
+    this.bind(state);
+    state.expiresAt = deadline;
+    const payload: CookiePayload = { d: encodeAll(state.data!, this.options.codec), c: state.createdAt!, e: deadline };
+    if (state.owner !== undefined) payload.o = state.owner;
+    const value = await encryptPayload(payload, (await this.#keys)[0]!, this.options.cookie.name);
+    const cookie = this.sessionCookie(state, value, now);
+    const size = new TextEncoder().encode(cookie).length;
+    if (size > MAX_COOKIE_BYTES) throw new CookieTooLargeError(size, MAX_COOKIE_BYTES);
+    this.setCookieHeader(response, cookie);
+    Object.assign(state, { isNew: false, regenerated: false, secretIndex: 0, stored: payload.d });
+  }
+
+  /** Cookie sessions cannot be found by owner: there is no server-side record to delete. */
+  async destroyAll(): Promise<number> {
+    throw new SessionConfigError(
+      'cookie sessions cannot be ended by owner: the data lives only in browsers. Use a server-side store for "log out everywhere".',
+    );
+  }
+
+  /** Always ready: there is no store. */
+  async ping(): Promise<void> {}
+
+  /** Nothing to close: cookie sessions hold no connection. */
+  async close(): Promise<void> {}
+}

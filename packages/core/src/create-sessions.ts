@@ -1,0 +1,20 @@
+import type { SessionInterface } from './base-sessions.js';
+import { CookieSessions } from './cookie-sessions.js';
+import { resolveOptions } from './resolve-options.js';
+import { ServerSessions } from './server-sessions.js';
+import type { SessionData } from './session-data.js';
+import type { SessionsOptions } from './sessions-options.js';
+
+/**
+ * Creates the session interface an adapter uses: server-side sessions over `options.store`, or
+ * encrypted cookie sessions with `store: 'cookie'`. Options are checked here, so a missing or short
+ * secret fails at start-up with a `SessionConfigError`, not at the first request.
+ *
+ * ```ts
+ * const sessions = createSessions({ store: new MemoryStore(), secret: process.env.SESSION_SECRET! });
+ * ```
+ */
+export function createSessions<T extends object = SessionData>(options: SessionsOptions<T>): SessionInterface<T> {
+  const resolved = resolveOptions(options);
+  return options.store === 'cookie' ? new CookieSessions<T>(resolved) : new ServerSessions<T>(options.store, resolved);
+}

@@ -1,0 +1,262 @@
+/**
+ * Server-side sessions: the cookie holds only a signed random ID; the data lives in a `Store`.
+ */
+import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
+import { readCookie } from './cookie-header.js';
+import { SessionConfigError } from './errors.js';
+import { guard } from './guarded-store.js';
+import type { SessionRequest, SessionResponse } from './http-types.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import type { ResolvedOptions } from './resolve-options.js';
+import type { SessionData } from './session-data.js';
+import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from './session-id.js';
+import { STATE, changedKeys, encodeAll, type Session } from './session.js';
+import type { SessionRecord, Store } from './store.js';
+
+/** Per-request state of a server-side session. */
+interface ServerState extends RequestState {
+  /** The store ID of the loaded record (a hash of `id` by default). */
+  storeId?: string;
+  /** The verified cookie value as it came in, reused when the ID is unchanged. */
+  cookieValue?: string;
+}
+
+/** {@link SessionInterface} over a {@link Store}. Created by `createSessions({ store })`. */
+export class ServerSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
+  /** The store sessions are kept in. */
+  readonly store: Store;
+  readonly #keys: Promise<CryptoKey[]>;
+  readonly #mutex = new KeyedMutex();
+
+  /** @internal Use `createSessions`. */
+  constructor(store: Store, options: ResolvedOptions<T>) {
+    super(options);
+    this.store = store;
+    this.#keys = importSigningKeys(options.secrets);
+  }
+
+  #call<R>(what: string, call: () => Promise<R>): Promise<R> {
+    return guard(this.store, this.options.storeTimeoutMs, what, call);
+  }
+
+  /** The session of `request`; a missing, tampered, unknown or expired cookie gives a new session. */
+  async open(request: SessionRequest): Promise<Session<T>> {
+    const candidates = readCookie(request.cookie, this.options.cookie.name);
+    const state: ServerState = this.newState(request, candidates.length > 0);
+    if (candidates.length === 0) return this.wrap(state);
+    const keys = await this.#keys;
+    let rejection: 'malformed' | 'bad-signature' = 'malformed';
+    for (const candidate of candidates) {
+      const verdict = await verifySessionCookie(candidate, keys);
+      if (typeof verdict === 'string') {
+        if (verdict === 'bad-signature') rejection = verdict;
+        continue;
+      }
+      state.id = verdict.id;
+      state.secretIndex = verdict.keyIndex;
+      state.cookieValue = candidate;
+      break;
+    }
+    if (state.id === undefined) {
+      this.emit({ type: 'cookie-rejected', reason: rejection });
+      return this.wrap(state);
+    }
+    if (state.secretIndex > 0) this.emit({ type: 'secret-rotated' });
+    if (this.options.lazy) {
+      state.loaded = false;
+      state.load = () => this.#load(state);
+      return this.wrap(state);
+    }
+    await this.#load(state);
+    return this.wrap(state);
+  }
+
+  async #load(state: ServerState): Promise<void> {
+    const id = state.id!;
+    const storeId = await storeIdOf(id, this.options.hashIds);
+    if (this.options.locking) state.unlock = await this.#lock(storeId);
+    let record: SessionRecord | undefined;
+    try {
+      record = await this.#call('get', () => this.store.get(storeId));
+    } catch (error) {
+      await this.#releaseState(state);
+      throw error;
+    }
+    const now = Date.now();
+    if (record === undefined || this.isExpired(record, now)) {
+      this.emit({ type: 'session-missing', reason: record === undefined ? 'unknown' : 'expired' });
+      await this.#releaseState(state);
+      this.resetToNew(state);
+      return;
+    }
+    let data: Record<string, unknown>;
+    try {
+      data = {};
+      for (const key of Object.keys(record.data)) data[key] = this.options.codec.decode(record.data[key]!);
+    } catch (error) {
+      this.emit({ type: 'session-corrupt', error });
+      await this.#releaseState(state);
+      this.resetToNew(state);
+      return;
+    }
+    const accepted = this.acceptLoaded(state, {
+      data,
+      stored: record.data,
+      createdAt: record.createdAt,
+      expiresAt: record.expiresAt,
+      owner: record.owner,
+    });
+    if (!accepted) {
+      await this.#releaseState(state);
+      this.resetToNew(state);
+      return;
+    }
+    state.id = id;
+    state.storeId = storeId;
+  }
+
+  /** In-process queue first (cheap), then the store's cross-process lock when it has one. */
+  async #lock(storeId: string): Promise<() => Promise<void>> {
+    const locking = this.options.locking!;
+    const releaseLocal = await this.#mutex.acquire(storeId);
+    if (!this.store.lock) return async () => releaseLocal();
+    try {
+      const unlock = await guard(this.store, locking.waitMs + this.options.storeTimeoutMs, 'lock', () =>
+        this.store.lock!(storeId, locking),
+      );
+      return async () => {
+        try {
+          await this.#call('unlock', unlock);
+        } finally {
+          releaseLocal();
+        }
+      };
+    } catch (error) {
+      releaseLocal();
+      throw error;
+    }
+  }
+
+  async #releaseState(state: ServerState): Promise<void> {
+    const unlock = state.unlock;
+    state.unlock = undefined;
+    await unlock?.();
+  }
+
+  /** Writes what changed (patch, set, touch or nothing) and the cookie; always releases the lock. */
+  async save(session: Session<T>, response: SessionResponse): Promise<void> {
+    const state = session[STATE] as ServerState;
+    try {
+      if (!state.loaded) return;
+      this.markAccessed(response);
+      await this.#write(state, response);
+    } finally {
+      await this.#releaseState(state);
+    }
+  }
+
+  async #write(state: ServerState, response: SessionResponse): Promise<void> {
+    const now = Date.now();
+    if (state.destroyed) {
+      if (state.storeId !== undefined) {
+        const storeId = state.storeId;
+        await this.#call('destroy', () => this.store.destroy(storeId));
+      }
+      const owner = state.owner;
+      const data = state.data!;
+      this.resetToNew(state);
+      // Values set after destroy() start a fresh session; otherwise the browser forgets the cookie.
+      if (Object.keys(data).length === 0) {
+        if (state.hadCookie) this.expireCookie(state, response, now);
+        return;
+      }
+      state.data = data;
+      state.owner = owner;
+      for (const key of Object.keys(data)) {
+        state.touched.add(key);
+        state.before.set(key, undefined);
+      }
+    }
+
+    if (state.isNew || state.regenerated) {
+      if (state.isNew && changedKeys(state, this.options.codec) === undefined && !state.ownerChanged) return;
+      this.bind(state);
+      const retired = state.isNew ? undefined : state.storeId;
+      const id = generateSessionId();
+      const storeId = await storeIdOf(id, this.options.hashIds);
+      state.createdAt = now;
+      state.expiresAt = this.deadline(state, now);
+      const record: SessionRecord = {
+        data: encodeAll(state.data!, this.options.codec),
+        createdAt: state.createdAt,
+        expiresAt: state.expiresAt,
+      };
+      if (state.owner !== undefined) record.owner = state.owner;
+      await this.#call('set', () => this.store.set(storeId, record));
+      if (retired !== undefined) await this.#call('destroy', () => this.store.destroy(retired));
+      Object.assign(state, { id, storeId, isNew: false, regenerated: false });
+      this.writeCookie(state, response, await signSessionId(id, (await this.#keys)[0]!), now);
+      return;
+    }
+
+    this.bind(state);
+    const storeId = state.storeId!;
+    const change = changedKeys(state, this.options.codec);
+    const deadline = this.deadline(state, now);
+    if (change !== undefined || state.ownerChanged) {
+      if (this.store.patch && !state.ownerChanged && change !== undefined) {
+        await this.#call('patch', () => this.store.patch!(storeId, change, deadline));
+      } else {
+        const record: SessionRecord = {
+          data: encodeAll(state.data!, this.options.codec),
+          createdAt: state.createdAt!,
+          expiresAt: deadline,
+        };
+        if (state.owner !== undefined) record.owner = state.owner;
+        await this.#call('set', () => this.store.set(storeId, record));
+      }
+    } else if (this.renewalDue(state, deadline)) {
+      if (this.store.touch) {
+        await this.#call('touch', () => this.store.touch!(storeId, deadline));
+      } else {
+        const record: SessionRecord = { data: state.stored!, createdAt: state.createdAt!, expiresAt: deadline };
+        if (state.owner !== undefined) record.owner = state.owner;
+        await this.#call('set', () => this.store.set(storeId, record));
+      }
+    } else if (state.secretIndex > 0) {
+      // Signed with an old secret: re-sign with the current one so that rotation completes as users return.
+      this.writeCookie(state, response, await this.#signedValue(state), now);
+      state.secretIndex = 0;
+      return;
+    } else {
+      return;
+    }
+    state.expiresAt = deadline;
+    this.writeCookie(state, response, await this.#signedValue(state), now);
+    state.secretIndex = 0;
+  }
+
+  async #signedValue(state: ServerState): Promise<string> {
+    if (state.secretIndex === 0 && state.cookieValue !== undefined) return state.cookieValue;
+    return signSessionId(state.id!, (await this.#keys)[0]!);
+  }
+
+  /** Ends every session of `owner` through the store's `destroyByOwner`. */
+  async destroyAll(owner: string): Promise<number> {
+    if (!this.store.destroyByOwner) {
+      throw new SessionConfigError(`the ${this.store.name ?? 'configured'} store cannot find sessions by owner (no destroyByOwner)`);
+    }
+    return this.#call('destroyByOwner', () => this.store.destroyByOwner!(owner));
+  }
+
+  /** Reads a random, absent ID: proves the store answers within the timeout. */
+  async ping(): Promise<void> {
+    const probe = generateSessionId();
+    await this.#call('ping', () => this.store.get(probe));
+  }
+
+  /** Closes the store. */
+  async close(): Promise<void> {
+    await this.store.close?.();
+  }
+}

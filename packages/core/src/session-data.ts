@@ -1,0 +1,38 @@
+/**
+ * The shape of session data. Augment it to type your sessions everywhere at once:
+ *
+ * ```ts
+ * declare module '@sess/core' {
+ *   interface SessionData { user: string; cart: string[] }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface SessionData {
+  [key: string]: unknown;
+}
+
+/** A flash message (Flask's `flash`): shown once, then gone. */
+export interface Flash {
+  /** The text to show. */
+  message: string;
+  /** A free-form category, such as `message`, `error` or `success`. @default 'message' */
+  category: string;
+}
+
+/** Per-session expiry settings, as `Session.setExpiry` and `Session.permanent` leave them. */
+export interface ExpirySettings {
+  /** Idle timeout of this session in seconds, instead of the default. */
+  idle?: number;
+  /** A fixed end (epoch ms): the session is not renewed past it. */
+  until?: number;
+  /** A browser-session cookie: no `Max-Age`, gone when the browser closes. */
+  browser?: boolean;
+}
+
+/** Keys the core keeps inside session data for its own use; user code cannot set them. */
+export const FLASH_KEY = '__flash';
+/** See {@link FLASH_KEY}. */
+export const EXPIRY_KEY = '__expiry';
+/** See {@link FLASH_KEY}. */
+export const BIND_KEY = '__bind';

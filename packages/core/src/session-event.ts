@@ -1,0 +1,7 @@
+/** Something that happened while opening or saving a session, for logs and metrics. */
+export type SessionEvent =
+  | { type: 'cookie-rejected'; reason: 'malformed' | 'bad-signature' | 'undecryptable' }
+  | { type: 'session-missing'; reason: 'unknown' | 'expired' }
+  | { type: 'session-corrupt'; error: unknown }
+  | { type: 'session-unbound'; trait: 'ip' | 'userAgent' }
+  | { type: 'secret-rotated' };

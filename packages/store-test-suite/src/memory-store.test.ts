@@ -1,0 +1,8 @@
+import { MemoryStore } from '../../core/src/memory-store.js';
+import { testStore } from './test-store.js';
+
+testStore({
+  name: 'memory',
+  create: () => new MemoryStore(),
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: true, clear: true, close: true },
+});
