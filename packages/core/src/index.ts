@@ -14,3 +14,4 @@ export { ServerSessions } from './server-sessions.js';
 export { CookieSessions, MAX_COOKIE_BYTES } from './cookie-sessions.js';
 export { createSessions } from './create-sessions.js';
 export { generateSessionId } from './session-id.js';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';

@@ -23,8 +23,7 @@ export interface ResolvedOptions<T extends object> {
 
 const MIN_SECRET_BYTES = 32;
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const HOW_TO_MAKE_A_SECRET =
-  "generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"";
+const HOW_TO_MAKE_A_SECRET = 'generate one with: openssl rand -base64 32';
 
 function positiveSeconds(name: string, value: number | undefined, fallback: number): number {
   const seconds = value ?? fallback;

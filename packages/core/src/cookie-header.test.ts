@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { readCookie, serializeCookie } from './cookie-header.js';
+
+describe('readCookie', () => {
+  it('finds every value of a name, trimmed and unquoted, and nothing else', () => {
+    expect(readCookie('a=1; sid=x.y; b=2;sid="q"', 'sid')).toEqual(['x.y', 'q']);
+    expect(readCookie('xsid=1; sidx=2', 'sid')).toEqual([]);
+    expect(readCookie(undefined, 'sid')).toEqual([]);
+    expect(readCookie('sid', 'sid')).toEqual([]);
+  });
+
+  it('considers at most four candidates', () => {
+    expect(readCookie(Array.from({ length: 50 }, (_, i) => `sid=${i}`).join('; '), 'sid')).toHaveLength(4);
+  });
+});
+
+describe('serializeCookie', () => {
+  const options = { name: 'sid', path: '/', domain: undefined, secure: 'auto' as const, httpOnly: true, sameSite: 'lax' as const, partitioned: false };
+  it('writes the default attributes', () => {
+    expect(serializeCookie('v', options, true, 60, 0)).toBe(
+      'sid=v; Path=/; Max-Age=60; Expires=Thu, 01 Jan 1970 00:01:00 GMT; HttpOnly; Secure; SameSite=Lax',
+    );
+  });
+  it('omits Max-Age for a browser-session cookie and writes Domain and Partitioned when asked', () => {
+    expect(serializeCookie('v', { ...options, domain: 'example.com', partitioned: true, sameSite: 'none' }, true, undefined, 0)).toBe(
+      'sid=v; Path=/; Domain=example.com; HttpOnly; Secure; SameSite=None; Partitioned',
+    );
+  });
+});
