@@ -4,6 +4,7 @@ import { testStore } from './test-store.js';
 /** The minimal store of the README's "Writing a store" guide: it must keep passing the suite. */
 class MapStore implements Store {
   readonly name = 'map';
+  // JSON strings, so that a caller mutating a record it gave or got never changes the stored one.
   readonly #records = new Map<string, string>();
 
   async get(id: string): Promise<SessionRecord | undefined> {

@@ -1,4 +1,4 @@
-import { MemoryStore } from '../../core/src/memory-store.js';
+import { MemoryStore } from '@sess/core';
 import { testStore } from './test-store.js';
 
 testStore({

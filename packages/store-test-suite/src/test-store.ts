@@ -41,8 +41,10 @@ export interface TestStoreOptions {
   name: string;
   /**
    * Creates a fresh store instance; called before every test. Point it at a namespace of its own
-   * (key prefix, table, folder) so that the suite never touches other data. The suite closes every
-   * instance it creates.
+   * (key prefix, table, folder) so that the suite never touches other data, and make that namespace
+   * unique per run (`sess-test-${randomStoreId().slice(0, 8)}:`, computed once per file) when `clear`
+   * is declared: the clear test would otherwise wipe a concurrent run's records. The suite closes
+   * every instance it creates.
    */
   create: () => Store | Promise<Store>;
   /** The optional methods the store implements. */
@@ -108,11 +110,13 @@ const richData: StoredData = {
  * Registers the conformance tests of a sess store with vitest. Call it once, from one test file:
  *
  * ```ts
- * import { testStore } from '@sess/store-test-suite';
+ * import { randomStoreId, testStore } from '@sess/store-test-suite';
+ *
+ * const prefix = `sess-test-${randomStoreId().slice(0, 8)}:`; // one namespace per run
  *
  * testStore({
  *   name: 'redis',
- *   create: () => new RedisStore({ prefix: 'sess-test:' }),
+ *   create: () => new RedisStore({ prefix }),
  *   capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: false, clear: true, close: true },
  * });
  * ```
@@ -514,6 +518,7 @@ export function testStore(options: TestStoreOptions): void {
           await unlockSecond();
         });
 
+        it('lets only one of several contenders in at a time', async () => {
           const id = newId();
           let inside = 0;
           let most = 0;
