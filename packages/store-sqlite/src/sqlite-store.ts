@@ -407,11 +407,17 @@ export class SqliteStore implements Store {
       advice =
         `Another connection held the write lock longer than busyTimeoutMs (${this.busyTimeoutMs ?? 'the database default'} ms): ` +
         'shorten its transactions or raise busyTimeoutMs.';
-    } else if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
+    } else if (
+      code === 'SQLITE_READONLY' ||
+      code === 'SQLITE_CANTOPEN' ||
+      code === 'SQLITE_PERM' ||
+      code === 'SQLITE_AUTH' ||
+      /directory does not exist/.test(reason)
+    ) {
       advice = 'Check that the database file and its folder exist and are writable by this process.';
     } else if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR') {
       advice = 'Check the free space and health of the disk that holds the database file.';
-    } else if (error instanceof TypeError && /not open/.test(reason)) {
+    } else if (error instanceof TypeError && /connection is not open/.test(reason)) {
       advice = 'The database was closed by its owner; keep it open while the store is in use.';
     }
     return new StoreUnavailableError(STORE_NAME, `could not ${action}: ${reason}. ${advice}`, { cause: error });
