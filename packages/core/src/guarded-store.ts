@@ -3,11 +3,9 @@
  * one error type (`StoreUnavailableError`) for every failure, whatever the driver threw.
  */
 import { SessError, StoreUnavailableError } from './errors.js';
-import type { Store } from './store.js';
 
-/** Runs `call` against the store, failing with `StoreUnavailableError` after `timeoutMs`. */
-export function guard<R>(store: Store, timeoutMs: number, what: string, call: () => Promise<R>): Promise<R> {
-  const name = store.name ?? 'store';
+/** Runs `call` against the store named `name`, failing with `StoreUnavailableError` after `timeoutMs`. */
+export function guard<R>(name: string, timeoutMs: number, what: string, call: () => Promise<R>): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new StoreUnavailableError(name, `${what} did not answer within ${timeoutMs} ms; is the store's server up?`));

@@ -6,6 +6,7 @@ export { taggedCodec } from './tagged-codec.js';
 export type { CookieOptions } from './cookie-options.js';
 export type { SessionRequest, SessionResponse } from './http-types.js';
 export type { SessionsOptions } from './sessions-options.js';
+export type { LegacySession, LegacySessionSource } from './legacy-source.js';
 export type { SessionEvent } from './session-event.js';
 export type { SessionData, Flash, ExpirySettings } from './session-data.js';
 export { Session } from './session.js';

@@ -19,6 +19,7 @@ export interface ResolvedOptions<T extends object> {
   storeTimeoutMs: number;
   onEvent: SessionsOptions<T>['onEvent'];
   bindTo: { ip: boolean; userAgent: boolean } | undefined;
+  migrateFrom: SessionsOptions<T>['migrateFrom'];
 }
 
 const MIN_SECRET_BYTES = 32;
@@ -88,6 +89,9 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
   if (options.store === undefined || (options.store !== 'cookie' && typeof options.store?.get !== 'function')) {
     throw new SessionConfigError("`store` must be a Store (such as `new MemoryStore()`) or 'cookie'");
   }
+  if (options.migrateFrom && options.store === 'cookie') {
+    throw new SessionConfigError('`migrateFrom` works with server-side stores only, not with cookie sessions');
+  }
   const idleMs = positiveSeconds('idleTimeout', options.idleTimeout, 1800);
   const absoluteMs = positiveSeconds('absoluteTimeout', options.absoluteTimeout, 86400);
   const touchAfterMs =
@@ -122,5 +126,6 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
     storeTimeoutMs,
     onEvent: options.onEvent,
     bindTo: options.bindTo ? { ip: options.bindTo.ip ?? false, userAgent: options.bindTo.userAgent ?? false } : undefined,
+    migrateFrom: options.migrateFrom,
   };
 }

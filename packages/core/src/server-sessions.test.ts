@@ -348,3 +348,25 @@ describe('server-side sessions', () => {
     expect(response.getHeader('cache-control')).toBe('public, max-age=60, no-cache="Set-Cookie"');
   });
 });
+
+describe('migrating from another library', () => {
+  it('carries a legacy session into a new sess session, saved with a new ID', async () => {
+    const legacy = new Map([['s:old-id.sig', { user: 'ada', cart: ['apple'] }]]);
+    const store = new RecordingStore();
+    const sessions = createSessions<Record<string, unknown>>({
+      store,
+      secret: SECRET,
+      migrateFrom: { cookieName: 'connect.sid', read: async (value) => (legacy.has(value) ? { data: legacy.get(value)! } : undefined) },
+    });
+    const unknown = await sessions.open({ cookie: 'connect.sid=s:forged.sig' });
+    expect(unknown.isNew && unknown.size === 0).toBe(true);
+    const session = await sessions.open({ cookie: 'connect.sid=s:old-id.sig' });
+    expect(session.get('user')).toBe('ada');
+    const response = new TestResponse();
+    await sessions.save(session, response);
+    expect(response.setCookies).toHaveLength(1);
+    expect(store.records.size).toBe(1);
+    const cookie = response.setCookies[0]!.split(';')[0]!;
+    expect((await sessions.open({ cookie })).toJSON()).toEqual({ user: 'ada', cart: ['apple'] });
+  });
+});

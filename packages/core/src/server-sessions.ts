@@ -36,14 +36,17 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   }
 
   #call<R>(what: string, call: () => Promise<R>): Promise<R> {
-    return guard(this.store, this.options.storeTimeoutMs, what, call);
+    return guard(this.store.name ?? 'store', this.options.storeTimeoutMs, what, call);
   }
 
   /** The session of `request`; a missing, tampered, unknown or expired cookie gives a new session. */
   async open(request: SessionRequest): Promise<Session<T>> {
     const candidates = readCookie(request.cookie, this.options.cookie.name);
     const state: ServerState = this.newState(request, candidates.length > 0);
-    if (candidates.length === 0) return this.wrap(state);
+    if (candidates.length === 0) {
+      if (this.options.migrateFrom) await this.#migrate(state);
+      return this.wrap(state);
+    }
     const keys = await this.#keys;
     let rejection: 'malformed' | 'bad-signature' = 'malformed';
     for (const candidate of candidates) {
@@ -59,6 +62,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     }
     if (state.id === undefined) {
       this.emit({ type: 'cookie-rejected', reason: rejection });
+      if (this.options.migrateFrom) await this.#migrate(state);
       return this.wrap(state);
     }
     if (state.secretIndex > 0) this.emit({ type: 'secret-rotated' });
@@ -115,13 +119,31 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     state.storeId = storeId;
   }
 
+  /** Carries a session of the library being replaced into this new one (saved with a new ID). */
+  async #migrate(state: ServerState): Promise<void> {
+    const source = this.options.migrateFrom!;
+    for (const value of readCookie(state.request.cookie, source.cookieName)) {
+      const legacy = await guard('migrate', this.options.storeTimeoutMs, 'read', () => source.read(value));
+      if (legacy === undefined) continue;
+      const data = state.data!;
+      for (const [key, item] of Object.entries(legacy.data)) {
+        state.touched.add(key);
+        state.before.set(key, undefined);
+        data[key] = item;
+      }
+      if (legacy.owner !== undefined) state.owner = legacy.owner;
+      this.emit({ type: 'session-migrated' });
+      return;
+    }
+  }
+
   /** In-process queue first (cheap), then the store's cross-process lock when it has one. */
   async #lock(storeId: string): Promise<() => Promise<void>> {
     const locking = this.options.locking!;
     const releaseLocal = await this.#mutex.acquire(storeId);
     if (!this.store.lock) return async () => releaseLocal();
     try {
-      const unlock = await guard(this.store, locking.waitMs + this.options.storeTimeoutMs, 'lock', () =>
+      const unlock = await guard(this.store.name ?? 'store', locking.waitMs + this.options.storeTimeoutMs, 'lock', () =>
         this.store.lock!(storeId, locking),
       );
       return async () => {

@@ -4,4 +4,5 @@ export type SessionEvent =
   | { type: 'session-missing'; reason: 'unknown' | 'expired' }
   | { type: 'session-corrupt'; error: unknown }
   | { type: 'session-unbound'; trait: 'ip' | 'userAgent' }
-  | { type: 'secret-rotated' };
+  | { type: 'secret-rotated' }
+  | { type: 'session-migrated' };

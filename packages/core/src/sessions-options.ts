@@ -1,5 +1,6 @@
 import type { Codec } from './codec.js';
 import type { CookieOptions } from './cookie-options.js';
+import type { LegacySessionSource } from './legacy-source.js';
 import type { SessionEvent } from './session-event.js';
 import type { Store } from './store.js';
 
@@ -55,4 +56,11 @@ export interface SessionsOptions<T extends object> {
    * @default false
    */
   bindTo?: false | { ip?: boolean; userAgent?: boolean };
+  /**
+   * Takes over sessions of the library an app is leaving: a request without a valid sess cookie
+   * but with the old library's cookie gets that session's data in a new sess session (new ID, saved
+   * at the end of the request). Server-side sessions only.
+   * @default undefined
+   */
+  migrateFrom?: LegacySessionSource;
 }

@@ -1,0 +1,24 @@
+/**
+ * Taking over sessions written by another library, so that an app can switch to sess without
+ * logging anyone out. A source reads the other library's cookie and record; the core turns what it
+ * finds into a new sess session, saved with a new ID at the end of the request.
+ */
+
+/** A session found in another library's format. */
+export interface LegacySession {
+  /** The values to carry over (already plain JSON-safe data). */
+  data: Record<string, unknown>;
+  /** The owner to record, if the old session knew one. */
+  owner?: string;
+}
+
+/** Reads sessions of another library (see `@sess/migrate-express-session`). */
+export interface LegacySessionSource {
+  /** Name of the other library's cookie, e.g. `connect.sid`. */
+  readonly cookieName: string;
+  /**
+   * The session behind one value of that cookie, or `undefined` when the value is forged, unknown
+   * or expired. Must verify the value's signature itself.
+   */
+  read(cookieValue: string): Promise<LegacySession | undefined>;
+}
