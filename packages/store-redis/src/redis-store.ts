@@ -1,0 +1,437 @@
+import {
+  assertValidStoreId,
+  isValidStoreId,
+  lockToken,
+  pollForLock,
+  SessionConfigError,
+  StoreUnavailableError,
+  type LockOptions,
+  type SessionPatch,
+  type SessionRecord,
+  type Store,
+  type StoredData,
+  type Unlock,
+} from '@sess/core';
+import { Redis, type Cluster } from 'ioredis';
+import {
+  DESTROY_IF_OWNER_SCRIPT,
+  DESTROY_SCRIPT,
+  OWNER_INDEX_SCRIPT,
+  PATCH_SCRIPT,
+  SCRIPTS,
+  SET_SCRIPT,
+  TOUCH_SCRIPT,
+  UNLOCK_SCRIPT,
+} from './redis-scripts.js';
+
+const STORE_NAME = 'redis';
+const DATA_FIELD = 'data:';
+/** Keys deleted per round trip by `clear()`, and the `COUNT` hint of its `SCAN`. */
+const CLEAR_BATCH = 500;
+
+/** Options of {@link RedisStore}. Pass `client` or `url`, not both. */
+export interface RedisStoreOptions {
+  /**
+   * An ioredis `Redis` or `Cluster` instance the application owns. The store registers its Lua
+   * scripts on it and never closes it: `close()` leaves it open. Do not set ioredis's `keyPrefix` on
+   * it; use `prefix`.
+   * @default undefined (the store connects to `url`)
+   */
+  client?: Redis | Cluster;
+  /**
+   * URL of a standalone Redis (`redis://` or `rediss://`, with credentials and database if needed).
+   * The store creates the client with timeouts derived from `timeoutMs`, owns it, and quits it on
+   * `close()`. For Cluster or Sentinel, create the client yourself and pass `client`.
+   * @default 'redis://127.0.0.1:6379' when `client` is not given either
+   */
+  url?: string;
+  /**
+   * Prefix of every key the store writes; `clear()` deletes every key that starts with it, so give
+   * each store its own. Must not be empty and must not contain `{` or `}` (those are hash tags).
+   * @default 'sess:'
+   */
+  prefix?: string;
+  /**
+   * Longest time one operation may take, connecting included, before it rejects with
+   * `StoreUnavailableError`, in ms. Also the connect and command timeout of a client the store creates.
+   * @default 2000
+   */
+  timeoutMs?: number;
+}
+
+/** The scripts registered with `defineCommand`, as the methods ioredis adds to the client. */
+interface ScriptCommands {
+  sessRedisSetV1(key: string, ...values: (string | number)[]): Promise<string | null>;
+  sessRedisPatchV1(key: string, ...values: (string | number)[]): Promise<string | null>;
+  sessRedisTouchV1(key: string, expiresAt: number): Promise<string | null>;
+  sessRedisDestroyV1(key: string): Promise<string | null>;
+  sessRedisDestroyIfOwnerV1(key: string, owner: string): Promise<number>;
+  sessRedisOwnerIndexV1(key: string, expiresAt: number, id?: string): Promise<number>;
+  sessRedisUnlockV1(key: string, token: string): Promise<number>;
+}
+
+type Client = (Redis | Cluster) & ScriptCommands;
+
+/**
+ * A session store on Redis or Valkey, standalone or Cluster, through ioredis.
+ *
+ * Each session is one hash `prefix{id}` that expires natively at `expiresAt` (`PEXPIREAT`); its lock
+ * is `prefix{id}:lock`; each owner has a set `prefix + 'owner:' + owner` of session IDs. Patches,
+ * touches and lock releases are Lua scripts on a single key, so they are atomic and Cluster-safe.
+ * Every operation settles within `timeoutMs`: a down or hung Redis gives `StoreUnavailableError`,
+ * never a hang, and the store recovers by itself when Redis comes back.
+ */
+export class RedisStore implements Store {
+  /** Short name used in error messages. */
+  readonly name = STORE_NAME;
+  private readonly client: Client;
+  private readonly ownsClient: boolean;
+  private readonly prefix: string;
+  private readonly timeoutMs: number;
+  private readyWaiter: Promise<void> | undefined;
+  private lastError: Error | undefined;
+  private closed = false;
+
+  constructor(options: RedisStoreOptions = {}) {
+    const { client, url, prefix = 'sess:', timeoutMs = 2000 } = options;
+    if (client !== undefined && url !== undefined) {
+      throw new SessionConfigError(`[${STORE_NAME}] pass either \`client\` or \`url\` to RedisStore, not both.`);
+    }
+    if (typeof prefix !== 'string' || prefix.length === 0 || /[{}]/.test(prefix)) {
+      throw new SessionConfigError(
+        `[${STORE_NAME}] \`prefix\` must be a non-empty string without \`{\` or \`}\` (clear() deletes every ` +
+          `key under it; braces are Cluster hash tags). Got ${JSON.stringify(prefix)}.`,
+      );
+    }
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new SessionConfigError(
+        `[${STORE_NAME}] \`timeoutMs\` must be a positive number of milliseconds, got ${timeoutMs}.`,
+      );
+    }
+    this.prefix = prefix;
+    this.timeoutMs = timeoutMs;
+    this.ownsClient = client === undefined;
+    this.client = (client ?? this.createClient(url ?? 'redis://127.0.0.1:6379')) as Client;
+    for (const script of SCRIPTS) {
+      // A second store on the same client finds the scripts already there.
+      if (typeof (this.client as unknown as Record<string, unknown>)[script.name] !== 'function') {
+        this.client.defineCommand(script.name, { numberOfKeys: 1, lua: script.lua });
+      }
+    }
+  }
+
+  /** The record, or `undefined` when absent, expired or not a record of this store. */
+  async get(id: string): Promise<SessionRecord | undefined> {
+    assertValidStoreId(id, STORE_NAME);
+    const fields = await this.run('get', () => this.client.hgetall(this.sessionKey(id)));
+    return parseRecord(fields);
+  }
+
+  /** Inserts or replaces the record, and files it under its owner. */
+  async set(id: string, record: SessionRecord): Promise<void> {
+    assertValidStoreId(id, STORE_NAME);
+    const { owner } = record;
+    const hasOwner = owner === undefined ? '0' : '1';
+    const values: (string | number)[] = [record.expiresAt, record.createdAt, hasOwner, owner ?? ''];
+    for (const [name, value] of Object.entries(record.data)) {
+      if (value !== undefined) values.push(DATA_FIELD + name, JSON.stringify(value));
+    }
+    await this.run('set', async () => {
+      // The index entry goes first: a stale entry is harmless, a missing one would let a session
+      // escape destroyByOwner.
+      if (owner !== undefined && record.expiresAt > Date.now()) {
+        await this.client.sessRedisOwnerIndexV1(this.ownerKey(owner), record.expiresAt, id);
+      }
+      const previousOwner = await this.client.sessRedisSetV1(this.sessionKey(id), ...values);
+      if (previousOwner !== null && previousOwner !== owner) {
+        await this.client.srem(this.ownerKey(previousOwner), id);
+      }
+    });
+  }
+
+  /** Deletes the record and its owner index entry; deleting a missing record is a no-op. */
+  async destroy(id: string): Promise<void> {
+    assertValidStoreId(id, STORE_NAME);
+    await this.run('destroy', async () => {
+      const owner = await this.client.sessRedisDestroyV1(this.sessionKey(id));
+      if (owner !== null) await this.client.srem(this.ownerKey(owner), id);
+    });
+  }
+
+  /** Moves the record's expiry without rewriting its data; a missing record stays missing. */
+  async touch(id: string, expiresAt: number): Promise<void> {
+    assertValidStoreId(id, STORE_NAME);
+    await this.run('touch', async () => {
+      const owner = await this.client.sessRedisTouchV1(this.sessionKey(id), expiresAt);
+      await this.extendOwnerIndex(owner, expiresAt);
+    });
+  }
+
+  /** Writes and removes only the changed top-level keys, atomically; a missing record stays missing. */
+  async patch(id: string, change: SessionPatch, expiresAt: number): Promise<void> {
+    assertValidStoreId(id, STORE_NAME);
+    const pairs: string[] = [];
+    const removed: string[] = [];
+    for (const [name, value] of Object.entries(change.set)) {
+      if (value === undefined) removed.push(DATA_FIELD + name);
+      else pairs.push(DATA_FIELD + name, JSON.stringify(value));
+    }
+    for (const name of change.unset) removed.push(DATA_FIELD + name);
+    await this.run('patch', async () => {
+      const key = this.sessionKey(id);
+      const owner = await this.client.sessRedisPatchV1(key, expiresAt, pairs.length / 2, ...pairs, ...removed);
+      await this.extendOwnerIndex(owner, expiresAt);
+    });
+  }
+
+  /**
+   * Takes the session's lock (`SET prefix{id}:lock token NX PX ttlMs`), polling until `waitMs` runs
+   * out. The returned function releases it only while it still holds this caller's token.
+   */
+  async lock(id: string, options: LockOptions): Promise<Unlock> {
+    assertValidStoreId(id, STORE_NAME);
+    const key = this.lockKey(id);
+    return pollForLock(
+      async () => {
+        const token = lockToken();
+        const ttlMs = Math.max(1, Math.ceil(options.ttlMs));
+        const reply = await this.run('lock', () => this.client.set(key, token, 'PX', ttlMs, 'NX'));
+        if (reply !== 'OK') return undefined;
+        let released = false;
+        return async () => {
+          if (released) return;
+          await this.run('unlock', () => this.client.sessRedisUnlockV1(key, token));
+          released = true;
+        };
+      },
+      options,
+      STORE_NAME,
+    );
+  }
+
+  /**
+   * Deletes every session whose owner is `owner`, through the owner's set of session IDs. Entries
+   * of sessions that expired or changed owner are skipped (not counted) and removed from the set.
+   */
+  async destroyByOwner(owner: string): Promise<number> {
+    const ownerKey = this.ownerKey(owner);
+    return this.run('destroyByOwner', async () => {
+      const members = await this.client.smembers(ownerKey);
+      if (members.length === 0) return 0;
+      // One command per session: each lives in its own Cluster slot.
+      const deleted = await Promise.all(
+        members.map((id) =>
+          isValidStoreId(id) ? this.client.sessRedisDestroyIfOwnerV1(this.sessionKey(id), owner) : Promise.resolve(0),
+        ),
+      );
+      // Only the members read above: an ID added meanwhile by a new login stays indexed.
+      for (let index = 0; index < members.length; index += CLEAR_BATCH) {
+        await this.client.srem(ownerKey, ...members.slice(index, index + CLEAR_BATCH));
+      }
+      return deleted.reduce<number>((total, count) => total + Number(count), 0);
+    });
+  }
+
+  /** Deletes every key under this store's prefix (sessions, locks, owner sets), on every master node. */
+  async clear(): Promise<void> {
+    const pattern = `${escapeGlob(this.prefix)}*`;
+    const nodes = await this.run('clear', async () =>
+      this.client.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis],
+    );
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        // One deadline per batch: a large keyspace may take longer than timeoutMs in total.
+        cursor = await this.run('clear', async () => {
+          const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', CLEAR_BATCH);
+          if (keys.length > 0) {
+            // Single-key commands on the node itself: the keys of one node span many slots.
+            const pipeline = node.pipeline();
+            for (const key of keys) pipeline.unlink(key);
+            const results = await pipeline.exec();
+            const failure = results?.find(([error]) => error !== null)?.[0];
+            if (failure) throw failure;
+          }
+          return next;
+        });
+      } while (cursor !== '0');
+    }
+  }
+
+  /**
+   * Stops using Redis. A client the store created from `url` is quit (the process can exit); a
+   * client passed as `client` stays open for its owner. Later calls reject with `StoreUnavailableError`.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.ownsClient) return;
+    const client = this.client as Redis;
+    if (client.status === 'ready') {
+      // QUIT lets Redis finish what it was sent; bounded so that a hung server cannot block close().
+      await withDeadline(client.quit(), this.timeoutMs, () => new Error('QUIT timed out')).catch(() => undefined);
+    }
+    // Ends the socket and any pending reconnection timer, whatever state QUIT left.
+    client.disconnect();
+  }
+
+  private createClient(url: string): Redis {
+    const client = new Redis(url, {
+      connectTimeout: this.timeoutMs,
+      commandTimeout: this.timeoutMs,
+      // Commands are sent only once connected (see waitUntilReady); none wait in a queue that would
+      // run them after their caller has given up.
+      enableOfflineQueue: false,
+      // A command in flight when the connection drops fails at once instead of being replayed later.
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      // Reconnect forever, at most one second apart, so that the store recovers by itself.
+      retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
+      // After close(), how long a socket that never finished closing may keep the process alive
+      // (ioredis waits 2 s by default, even for a socket that failed to connect).
+      disconnectTimeout: 200,
+    });
+    // Failures reach callers as StoreUnavailableError; keep the latest for their message instead of
+    // letting ioredis print every reconnection attempt.
+    client.on('error', (error: Error) => {
+      this.lastError = error;
+    });
+    return client;
+  }
+
+  /** Runs one operation once the client is ready, within `timeoutMs`; every failure becomes `StoreUnavailableError`. */
+  private async run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    if (this.closed) {
+      throw new StoreUnavailableError(STORE_NAME, `${operation} called after close(); create a new RedisStore.`);
+    }
+    try {
+      return await withDeadline(
+        (async () => {
+          await this.waitUntilReady(operation);
+          return work();
+        })(),
+        this.timeoutMs,
+        () => this.timeoutError(operation),
+      );
+    } catch (error) {
+      if (StoreUnavailableError.isInstance(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new StoreUnavailableError(
+        STORE_NAME,
+        `${operation} failed: ${message}. Check that Redis is running and reachable; the store reconnects by itself.`,
+        { cause: error },
+      );
+    }
+  }
+
+  private waitUntilReady(operation: string): Promise<void> | undefined {
+    const client = this.client;
+    if (client.status === 'ready') return undefined;
+    if (client.status === 'end') throw this.clientClosedError(operation);
+    // A client created with lazyConnect waits for its first command; this store sends none before ready.
+    if (client.status === 'wait') client.connect().catch(() => undefined);
+    // One pair of listeners shared by every waiting operation, however many pile up during an outage.
+    this.readyWaiter ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: StoreUnavailableError) => {
+        client.off('ready', onReady);
+        client.off('end', onEnd);
+        this.readyWaiter = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => settle();
+      const onEnd = () => settle(this.clientClosedError(operation));
+      client.once('ready', onReady);
+      client.once('end', onEnd);
+    });
+    return this.readyWaiter;
+  }
+
+  private clientClosedError(operation: string): StoreUnavailableError {
+    return new StoreUnavailableError(
+      STORE_NAME,
+      this.ownsClient
+        ? `${operation} failed: the store's Redis connection was closed.`
+        : `${operation} failed: the ioredis client was closed (quit or disconnect). ` +
+            'Keep the client open while the store is in use.',
+    );
+  }
+
+  private timeoutError(operation: string): StoreUnavailableError {
+    const status = this.client.status;
+    const reason =
+      status === 'ready'
+        ? 'Redis did not answer'
+        : `Redis is not connected (client status: ${status}` +
+          `${this.lastError ? `, last error: ${this.lastError.message}` : ''})`;
+    return new StoreUnavailableError(
+      STORE_NAME,
+      `${operation} timed out after ${this.timeoutMs} ms: ${reason}. ` +
+        'Check that Redis is running and reachable; the store reconnects by itself.',
+    );
+  }
+
+  private async extendOwnerIndex(owner: string | null, expiresAt: number): Promise<void> {
+    // A touched or patched session may now outlive its owner's set: make the set live as long.
+    if (owner !== null && expiresAt > Date.now()) {
+      await this.client.sessRedisOwnerIndexV1(this.ownerKey(owner), expiresAt);
+    }
+  }
+
+  private sessionKey(id: string): string {
+    return `${this.prefix}{${id}}`;
+  }
+
+  private lockKey(id: string): string {
+    return `${this.prefix}{${id}}:lock`;
+  }
+
+  private ownerKey(owner: string): string {
+    return `${this.prefix}owner:${owner}`;
+  }
+}
+
+/** Settles like `promise`, or rejects with `onTimeout()` after `timeoutMs`; the timer never keeps the process alive. */
+function withDeadline<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+    timer.unref?.();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Turns the hash of one session back into a record; anything this store did not write reads as absent. */
+function parseRecord(fields: Record<string, string>): SessionRecord | undefined {
+  const createdAt = Number(fields.createdAt);
+  const expiresAt = Number(fields.expiresAt);
+  const complete = fields.createdAt !== undefined && fields.expiresAt !== undefined;
+  if (!complete || !Number.isFinite(createdAt) || !Number.isFinite(expiresAt)) return undefined;
+  // Redis drops the key at its expiry; this covers a Redis clock behind the application's.
+  if (expiresAt <= Date.now()) return undefined;
+  const data: StoredData = {};
+  for (const [field, value] of Object.entries(fields)) {
+    if (!field.startsWith(DATA_FIELD)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    // defineProperty, not assignment: a session key named `__proto__` must stay a plain key.
+    Object.defineProperty(data, field.slice(DATA_FIELD.length), {
+      value: parsed,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  const record: SessionRecord = { data, createdAt, expiresAt };
+  if (fields.owner !== undefined) record.owner = fields.owner;
+  return record;
+}
+
+/** Escapes the glob characters of `SCAN MATCH` so that the prefix matches literally. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
