@@ -1,1 +1,2 @@
-export {};
+export { MysqlStore, type MysqlStoreOptions } from './mysql-store.js';
+export { mysqlSchema } from './mysql-schema.js';

@@ -8,11 +8,11 @@ import {
   type SessionPatch,
   type SessionRecord,
   type Store,
-  type StoredData,
   type Unlock,
 } from '@sess/core';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { escapeJsonbString, fromJsonbText, toJsonbText } from './jsonb-text.js';
 import { DEFAULT_TABLE_NAME, parseTableName, postgresSchema } from './postgres-schema.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -66,7 +66,7 @@ export interface PostgresStoreOptions {
 type TimedQueryConfig = QueryConfig & { query_timeout: number };
 
 interface SessionRow extends QueryResultRow {
-  data: StoredData | string;
+  data: string;
   created_at: string | number;
   expires_at: string | number;
   owner: string | null;
@@ -153,14 +153,13 @@ export class PostgresStore implements Store {
     assertValidStoreId(id, NAME);
     const result = await this.query<SessionRow>(
       'read the session',
-      `SELECT data, created_at, expires_at, owner FROM ${this.table} WHERE id = $1 AND expires_at > $2`,
+      `SELECT data::text AS data, created_at, expires_at, owner FROM ${this.table} WHERE id = $1 AND expires_at > $2`,
       [id, Date.now()],
     );
     const row = result.rows[0];
     if (!row) return undefined;
     const record: SessionRecord = {
-      // A pool configured to leave jsonb unparsed hands back text.
-      data: typeof row.data === 'string' ? (JSON.parse(row.data) as StoredData) : row.data,
+      data: fromJsonbText(row.data),
       createdAt: Number(row.created_at),
       expiresAt: Number(row.expires_at),
     };
@@ -175,7 +174,7 @@ export class PostgresStore implements Store {
       `INSERT INTO ${this.table} (id, data, created_at, expires_at, owner) VALUES ($1, $2::jsonb, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at,
          expires_at = excluded.expires_at, owner = excluded.owner`,
-      [id, JSON.stringify(record.data), record.createdAt, record.expiresAt, record.owner ?? null],
+      [id, toJsonbText(record.data), record.createdAt, record.expiresAt, record.owner ?? null],
     );
   }
 
@@ -205,7 +204,7 @@ export class PostgresStore implements Store {
       // The parentheses matter: `-` binds tighter than `||`.
       `UPDATE ${this.table} SET data = (data || $2::jsonb) - $3::text[], expires_at = $4
        WHERE id = $1 AND expires_at > $5`,
-      [id, JSON.stringify(change.set), change.unset, expiresAt, Date.now()],
+      [id, toJsonbText(change.set), change.unset.map(escapeJsonbString), expiresAt, Date.now()],
     );
   }
 
@@ -255,6 +254,9 @@ export class PostgresStore implements Store {
 
   private async tryLock(key: string, ttlMs: number): Promise<Unlock | undefined> {
     const client = await this.checkout();
+    // See query(): a checked-out client needs an 'error' listener; the attempt's query rejects anyway.
+    const ignore = () => {};
+    client.on('error', ignore);
     let acquired: boolean;
     try {
       const result = await this.clientQuery<{ acquired: boolean }>(
@@ -265,14 +267,22 @@ export class PostgresStore implements Store {
       );
       acquired = result.rows[0]?.acquired === true;
     } catch (error) {
-      // The attempt may still be running on the server: destroy the client rather than reuse it.
+      // The attempt may still be running on the server: destroy the client rather than reuse it
+      // (keeping the listener, for errors while it closes).
       client.release(error instanceof Error ? error : true);
       throw error;
     }
     if (!acquired) {
+      client.removeListener('error', ignore);
       client.release();
       return undefined;
     }
+    if (this.closed) {
+      // close() ran during the attempt: it could not end this lock, so end it here.
+      client.release(new Error('the store was closed'));
+      throw this.closedError();
+    }
+    client.removeListener('error', ignore);
 
     const held: HeldLock = {
       client,
@@ -289,11 +299,12 @@ export class PostgresStore implements Store {
       if (!this.heldLocks.has(held)) return; // already unlocked, expired or dropped by close()
       this.heldLocks.delete(held);
       clearTimeout(held.expiry);
-      client.removeListener('error', held.onClientError);
       try {
         await this.clientQuery(client, 'release the session lock', 'SELECT pg_advisory_unlock(hashtextextended($1, 0))', [
           key,
         ]);
+        // Only now: the listener (a no-op once the lock left heldLocks) covered the unlock query.
+        client.removeListener('error', held.onClientError);
         client.release();
       } catch (error) {
         // Destroying the client ends its database session, which releases the lock all the same.
@@ -306,7 +317,7 @@ export class PostgresStore implements Store {
   private dropLock(held: HeldLock, reason: Error): void {
     if (!this.heldLocks.delete(held)) return;
     clearTimeout(held.expiry);
-    held.client.removeListener('error', held.onClientError);
+    // The listener stays: the client is destroyed, and may still report errors while it closes.
     held.client.release(reason);
   }
 
@@ -336,7 +347,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Runs one statement on the pool (creating the table first if needed), bounded by `timeoutMs` in all. */
+  /**
+   * Runs one statement on a pooled client (creating the table first if needed), bounded by
+   * `timeoutMs` in all. A statement whose call already timed out is not sent late, and a client whose
+   * statement failed is destroyed rather than reused (as `pool.query` does): it may be broken or
+   * still busy with a timed-out statement.
+   */
   private async query<Row extends QueryResultRow>(
     operation: string,
     text: string,
@@ -344,12 +360,34 @@ export class PostgresStore implements Store {
   ): Promise<QueryResult<Row>> {
     this.assertOpen();
     const config: TimedQueryConfig = { text, values, query_timeout: this.timeoutMs };
+    let abandoned = false;
     const run = async () => {
       await this.ensureTable();
-      return this.pool.query<Row>(config);
+      const client = await this.pool.connect();
+      if (abandoned) {
+        client.release();
+        throw this.timeoutError(operation);
+      }
+      // pg emits 'error' on a client whose connection breaks, and crashes the process when nothing
+      // listens; the running query rejects with the same error, which is what reaches the caller.
+      const ignore = () => {};
+      client.on('error', ignore);
+      try {
+        const result = await client.query<Row>(config);
+        client.removeListener('error', ignore);
+        client.release();
+        return result;
+      } catch (error) {
+        // Destroyed, not reused; the listener stays for errors while it closes.
+        client.release(error instanceof Error ? error : true);
+        throw error;
+      }
     };
     try {
-      return await withTimeout(run(), this.timeoutMs, () => this.timeoutError(operation));
+      return await withTimeout(run(), this.timeoutMs, () => {
+        abandoned = true;
+        return this.timeoutError(operation);
+      });
     } catch (error) {
       throw this.storeError(operation, error);
     }
@@ -378,9 +416,11 @@ export class PostgresStore implements Store {
   }
 
   private assertOpen(): void {
-    if (this.closed) {
-      throw new StoreUnavailableError(NAME, 'the store is closed; create a new PostgresStore to use the database again');
-    }
+    if (this.closed) throw this.closedError();
+  }
+
+  private closedError(): StoreUnavailableError {
+    return new StoreUnavailableError(NAME, 'the store is closed; create a new PostgresStore to use the database again');
   }
 
   private timeoutError(operation: string): StoreUnavailableError {
