@@ -105,12 +105,15 @@ async function isStale(path: string, staleMs: number): Promise<boolean | undefin
  */
 async function withBreakGuard<T>(lockPath: string, staleMs: number, action: () => Promise<T>): Promise<T | undefined> {
   const guardPath = lockPath + BREAK_SUFFIX;
-  try {
-    await (await open(guardPath, 'wx', 0o600)).close();
-  } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw error;
-    await removeStaleBreakGuard(guardPath, staleMs);
-    return undefined;
+  for (let round = 0; ; round += 1) {
+    try {
+      await (await open(guardPath, 'wx', 0o600)).close();
+      break;
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw error;
+      // One more try only after removing a guard abandoned by a crash; a live guard means "busy".
+      if (round > 0 || !(await removeStaleBreakGuard(guardPath, staleMs))) return undefined;
+    }
   }
   try {
     return await action();
