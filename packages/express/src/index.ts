@@ -1,1 +1,2 @@
-export {};
+export { session, type SessionMiddleware } from './session.js';
+export { Session, type SessionData } from '@sess/core';

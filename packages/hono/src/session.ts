@@ -1,0 +1,85 @@
+/**
+ * Hono middleware: opens the session before the handlers run and saves it after them, writing its
+ * headers onto `c.res`. Web APIs only, so it runs wherever Hono runs (Node, Bun, Deno, Workers).
+ */
+import {
+  createSessions,
+  type Session,
+  type SessionData,
+  type SessionInterface,
+  type SessionResponse,
+  type SessionsOptions,
+} from '@sess/core';
+import type { Context, MiddlewareHandler } from 'hono';
+
+/**
+ * The Hono environment that types `c.get('session')`: `new Hono<SessionEnv>()`, or combined with
+ * an app's own bindings as `new Hono<SessionEnv & { Bindings: MyBindings }>()`.
+ */
+export type SessionEnv<T extends object = SessionData> = {
+  Variables: {
+    /** The session of this request, opened by `@sess/hono`'s `session()` middleware. */
+    session: Session<T>;
+  };
+};
+
+/** Options of the Hono middleware beyond those of `createSessions`. */
+export interface SessionMiddlewareOptions {
+  /**
+   * The client's address, needed only when sessions are bound to it (`bindTo: { ip: true }`).
+   * Hono has no portable way to read it: pass your runtime's, e.g. `(c) => getConnInfo(c).remote.address`.
+   * @default undefined (no address)
+   */
+  ip?: (context: Context) => string | undefined;
+}
+
+/**
+ * Sessions for Hono. Pass the session interface made by `createSessions`, or its options (the
+ * middleware then creates one). `c.get('session')` is then available in every later handler.
+ *
+ * Saving happens after the handlers (`try { await next() } finally { save }`), before the response
+ * leaves the app, so the client's next request always sees the change. A store failure is thrown as
+ * `StoreUnavailableError`, which reaches `app.onError`.
+ */
+export function session<T extends object = SessionData>(
+  sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
+  options: SessionMiddlewareOptions = {},
+): MiddlewareHandler<SessionEnv<T>> {
+  const sessions = 'open' in sessionsOrOptions ? sessionsOrOptions : createSessions(sessionsOrOptions);
+  return async (context, next) => {
+    const opened = await sessions.open({
+      cookie: context.req.header('Cookie'),
+      secure: new URL(context.req.url).protocol === 'https:',
+      ip: options.ip?.(context),
+      userAgent: context.req.header('User-Agent'),
+    });
+    context.set('session', opened);
+    try {
+      await next();
+    } catch (error) {
+      // Still save (it also releases the session's lock), but the handler's error is the one to report.
+      await sessions.save(opened, toSessionResponse(context)).catch(() => undefined);
+      throw error;
+    }
+    await sessions.save(opened, toSessionResponse(context));
+  };
+}
+
+function toSessionResponse(context: Context): SessionResponse {
+  const change = (write: (headers: Headers) => void): void => {
+    try {
+      write(context.res.headers);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      // Immutable headers (`Response.redirect()`, a response passed through from `fetch()`): copy
+      // the response once and write on the copy.
+      context.res = new Response(context.res.body, context.res);
+      write(context.res.headers);
+    }
+  };
+  return {
+    getHeader: (name) => context.res.headers.get(name) ?? undefined,
+    setHeader: (name, value) => change((headers) => headers.set(name, value)),
+    appendHeader: (name, value) => change((headers) => headers.append(name, value)),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Koa 2 and 3 middleware: opens the session before the downstream middleware runs and saves it
+ * after they are done, before Koa sends the response.
+ */
+import {
+  createSessions,
+  type Session,
+  type SessionData,
+  type SessionInterface,
+  type SessionRequest,
+  type SessionResponse,
+  type SessionsOptions,
+} from '@sess/core';
+import type { ExtendableContext, Middleware } from 'koa';
+
+declare module 'koa' {
+  // ExtendableContext is part of every context type, also an app's own `Koa<State, Context>`,
+  // and exists under the same name in @types/koa 2 and 3.
+  interface ExtendableContext {
+    /** The session of this request, opened by `@sess/koa`'s `session()` middleware. */
+    session: Session<SessionData>;
+  }
+}
+
+/**
+ * Sessions for Koa 2 and 3. Pass the session interface made by `createSessions`, or its options (the
+ * middleware then creates one). `ctx.session` is then available in every later middleware.
+ *
+ * Saving happens when the downstream middleware have finished (`try { await next() } finally
+ * { save }`), before Koa writes the response, so the client's next request always sees the change.
+ * A store failure is thrown as `StoreUnavailableError` for Koa's error handling to answer.
+ */
+export function session(sessionsOrOptions: SessionInterface<SessionData> | SessionsOptions<SessionData>): Middleware {
+  const sessions = 'open' in sessionsOrOptions ? sessionsOrOptions : createSessions(sessionsOrOptions);
+  return async (context, next) => {
+    const opened = await sessions.open(toSessionRequest(context));
+    context.session = opened;
+    try {
+      await next();
+    } catch (error) {
+      // Still save (it also releases the session's lock), but the handler's error is the one to report.
+      await sessions.save(opened, toSessionResponse(context)).catch(() => undefined);
+      throw error;
+    }
+    await sessions.save(opened, toSessionResponse(context));
+  };
+}
+
+function toSessionRequest(context: ExtendableContext): SessionRequest {
+  return {
+    cookie: context.get('Cookie') || undefined,
+    secure: context.secure,
+    ip: context.ip,
+    userAgent: context.get('User-Agent') || undefined,
+  };
+}
+
+function toSessionResponse(context: ExtendableContext): SessionResponse {
+  return {
+    getHeader(name) {
+      const value: unknown = context.response.get(name);
+      if (value === undefined || value === '') return undefined;
+      return Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    setHeader: (name, value) => context.set(name, value),
+    appendHeader: (name, value) => context.append(name, value),
+  };
+}
