@@ -210,12 +210,23 @@ export abstract class BaseSessions<T extends object> {
     return new Session<T>(state, this.options.codec);
   }
 
-  /** Releases the lock of `session`, if it holds one. */
+  /** Releases the lock of `session`, if it holds one; never rejects (see {@link BaseSessions.unlock}). */
   async release(session: Session<T>): Promise<void> {
-    const state = session[STATE];
+    await this.unlock(session[STATE]);
+  }
+
+  /**
+   * Releases the lock held for `state`, once. Never rejects: a failed unlock is reported as a
+   * `lock-release-failed` event, and the store's lock expires by its TTL anyway.
+   */
+  protected async unlock(state: SessionState): Promise<void> {
     const unlock = state.unlock;
     state.unlock = undefined;
-    await unlock?.();
+    try {
+      await unlock?.();
+    } catch (error) {
+      this.emit({ type: 'lock-release-failed', error });
+    }
   }
 }
 

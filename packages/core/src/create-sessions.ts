@@ -18,3 +18,16 @@ export function createSessions<T extends object = SessionData>(options: Sessions
   const resolved = resolveOptions(options);
   return options.store === 'cookie' ? new CookieSessions<T>(resolved) : new ServerSessions<T>(options.store, resolved);
 }
+
+/**
+ * For adapters: a session interface given either ready-made or as `createSessions` options, so that
+ * `session(sessions)` and `session({ store, secret })` both work.
+ */
+export function toSessionInterface<T extends object = SessionData>(
+  sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
+): SessionInterface<T> {
+  const candidate = sessionsOrOptions as Partial<SessionInterface<T>>;
+  return typeof candidate.open === 'function' && typeof candidate.save === 'function'
+    ? (sessionsOrOptions as SessionInterface<T>)
+    : createSessions(sessionsOrOptions as SessionsOptions<T>);
+}

@@ -35,6 +35,12 @@ export class SessionConfigError extends SessError {
 export class StoreUnavailableError extends SessError {
   /** Name of the store that failed, e.g. `redis`. */
   readonly store: string;
+  /** HTTP status frameworks answer with (Express's finalhandler and Koa read `status`). */
+  readonly status = 503;
+  /** Same as `status`, for frameworks that read `statusCode`. */
+  readonly statusCode = 503;
+  /** Koa shows the message of an exposed error; this one says nothing secret. */
+  readonly expose = true;
 
   constructor(store: string, message: string, options?: { cause?: unknown }) {
     super(`[${store}] ${message}`, options);
@@ -66,6 +72,12 @@ export class CookieTooLargeError extends SessError {
 
 /** A session lock could not be acquired within the configured wait. */
 export class LockTimeoutError extends SessError {
+  /** HTTP status frameworks answer with: the session is busy, try again. */
+  readonly status = 503;
+  /** Same as `status`, for frameworks that read `statusCode`. */
+  readonly statusCode = 503;
+  /** Koa shows the message of an exposed error; this one says nothing secret. */
+  readonly expose = true;
   static override isInstance(error: unknown): error is LockTimeoutError {
     return SessError.isInstance(error) && error.name === 'LockTimeoutError';
   }

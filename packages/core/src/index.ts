@@ -13,6 +13,6 @@ export { Session } from './session.js';
 export type { SessionInterface } from './base-sessions.js';
 export { ServerSessions } from './server-sessions.js';
 export { CookieSessions, MAX_COOKIE_BYTES } from './cookie-sessions.js';
-export { createSessions } from './create-sessions.js';
+export { createSessions, toSessionInterface } from './create-sessions.js';
 export { generateSessionId } from './session-id.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';

@@ -370,3 +370,19 @@ describe('migrating from another library', () => {
     expect((await sessions.open({ cookie })).toJSON()).toEqual({ user: 'ada', cart: ['apple'] });
   });
 });
+
+describe('locking limits', () => {
+  it('gives up waiting for a held session after waitMs with a 503 LockTimeoutError, and the queue goes on', async () => {
+    const { browser, sessions } = setup({ locking: { waitMs: 100 } });
+    await browser.request((session) => session.set('count', 0));
+    const header = `sid=${browser.cookie}`;
+    const holder = await sessions.open({ cookie: header });
+    const error = await sessions.open({ cookie: header }).catch((caught: unknown) => caught);
+    expect((error as { status?: number }).status).toBe(503);
+    expect((error as Error).name).toBe('LockTimeoutError');
+    await sessions.save(holder, new TestResponse());
+    const next = await sessions.open({ cookie: header });
+    expect(next.get('count')).toBe(0);
+    await sessions.save(next, new TestResponse());
+  });
+});

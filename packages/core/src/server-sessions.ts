@@ -83,13 +83,13 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     try {
       record = await this.#call('get', () => this.store.get(storeId));
     } catch (error) {
-      await this.#releaseState(state);
+      await this.unlock(state);
       throw error;
     }
     const now = Date.now();
     if (record === undefined || this.isExpired(record, now)) {
       this.emit({ type: 'session-missing', reason: record === undefined ? 'unknown' : 'expired' });
-      await this.#releaseState(state);
+      await this.unlock(state);
       this.resetToNew(state);
       return;
     }
@@ -99,7 +99,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       for (const key of Object.keys(record.data)) data[key] = this.options.codec.decode(record.data[key]!);
     } catch (error) {
       this.emit({ type: 'session-corrupt', error });
-      await this.#releaseState(state);
+      await this.unlock(state);
       this.resetToNew(state);
       return;
     }
@@ -111,7 +111,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       owner: record.owner,
     });
     if (!accepted) {
-      await this.#releaseState(state);
+      await this.unlock(state);
       this.resetToNew(state);
       return;
     }
@@ -140,7 +140,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   /** In-process queue first (cheap), then the store's cross-process lock when it has one. */
   async #lock(storeId: string): Promise<() => Promise<void>> {
     const locking = this.options.locking!;
-    const releaseLocal = await this.#mutex.acquire(storeId);
+    const releaseLocal = await this.#mutex.acquire(storeId, locking.waitMs);
     if (!this.store.lock) return async () => releaseLocal();
     try {
       const unlock = await guard(this.store.name ?? 'store', locking.waitMs + this.options.storeTimeoutMs, 'lock', () =>
@@ -159,11 +159,6 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     }
   }
 
-  async #releaseState(state: ServerState): Promise<void> {
-    const unlock = state.unlock;
-    state.unlock = undefined;
-    await unlock?.();
-  }
 
   /** Writes what changed (patch, set, touch or nothing) and the cookie; always releases the lock. */
   async save(session: Session<T>, response: SessionResponse): Promise<void> {
@@ -173,7 +168,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       this.markAccessed(response);
       await this.#write(state, response);
     } finally {
-      await this.#releaseState(state);
+      await this.unlock(state);
     }
   }
 

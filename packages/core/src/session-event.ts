@@ -5,4 +5,5 @@ export type SessionEvent =
   | { type: 'session-corrupt'; error: unknown }
   | { type: 'session-unbound'; trait: 'ip' | 'userAgent' }
   | { type: 'secret-rotated' }
-  | { type: 'session-migrated' };
+  | { type: 'session-migrated' }
+  | { type: 'lock-release-failed'; error: unknown };

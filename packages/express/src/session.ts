@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  createSessions,
+  toSessionInterface,
   type Session,
   type SessionData,
   type SessionInterface,
@@ -54,7 +54,7 @@ const BODY_HEADERS = ['content-length', 'content-type', 'content-encoding', 'con
  * to `next(error)`, before anything was sent, so the app's error handler can answer 503.
  */
 export function session(sessionsOrOptions: SessionInterface<SessionData> | SessionsOptions<SessionData>): SessionMiddleware {
-  const sessions = 'open' in sessionsOrOptions ? sessionsOrOptions : createSessions(sessionsOrOptions);
+  const sessions = toSessionInterface(sessionsOrOptions);
   return (request: ExpressRequest, response, next) => {
     sessions.open(toSessionRequest(request)).then((opened) => {
       request.session = opened;

@@ -3,7 +3,7 @@
  * headers onto `c.res`. Web APIs only, so it runs wherever Hono runs (Node, Bun, Deno, Workers).
  */
 import {
-  createSessions,
+  toSessionInterface,
   type Session,
   type SessionData,
   type SessionInterface,
@@ -45,7 +45,7 @@ export function session<T extends object = SessionData>(
   sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
   options: SessionMiddlewareOptions = {},
 ): MiddlewareHandler<SessionEnv<T>> {
-  const sessions = 'open' in sessionsOrOptions ? sessionsOrOptions : createSessions(sessionsOrOptions);
+  const sessions = toSessionInterface(sessionsOrOptions);
   return async (context, next) => {
     const opened = await sessions.open({
       cookie: context.req.header('Cookie'),

@@ -3,7 +3,7 @@
  * after they are done, before Koa sends the response.
  */
 import {
-  createSessions,
+  toSessionInterface,
   type Session,
   type SessionData,
   type SessionInterface,
@@ -31,7 +31,7 @@ declare module 'koa' {
  * A store failure is thrown as `StoreUnavailableError` for Koa's error handling to answer.
  */
 export function session(sessionsOrOptions: SessionInterface<SessionData> | SessionsOptions<SessionData>): Middleware {
-  const sessions = 'open' in sessionsOrOptions ? sessionsOrOptions : createSessions(sessionsOrOptions);
+  const sessions = toSessionInterface(sessionsOrOptions);
   return async (context, next) => {
     const opened = await sessions.open(toSessionRequest(context));
     context.session = opened;
