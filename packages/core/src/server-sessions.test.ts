@@ -386,3 +386,17 @@ describe('locking limits', () => {
     await sessions.save(next, new TestResponse());
   });
 });
+
+describe('signature encoding', () => {
+  it('treats a cookie whose signature differs only in unused base64url bits as tampered', async () => {
+    const { browser } = setup();
+    await browser.request((session) => session.set('user', 'ada'));
+    const value = browser.cookie!;
+    const last = value.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // The last character of a 32-byte value holds 2 meaningful bits and 4 ignored ones.
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1]!;
+    browser.cookie = value.slice(0, -1) + sibling;
+    expect((await browser.request((session) => session.get('user'))).result).toBeUndefined();
+  });
+});

@@ -47,7 +47,8 @@ export async function verifySessionCookie(
   const id = value.slice(0, 43);
   const signatureText = value.slice(44);
   if (!ID_PATTERN.test(id) || !ID_PATTERN.test(signatureText)) return 'malformed';
-  const signature = fromBase64Url(signatureText)!;
+  const signature = fromBase64Url(signatureText);
+  if (signature === undefined) return 'malformed';
   const data = encoder.encode(id);
   for (let i = 0; i < keys.length; i++) {
     if (await crypto.subtle.verify('HMAC', keys[i]!, signature, data)) return { id, keyIndex: i };

@@ -1,0 +1,200 @@
+import {
+  CookieTooLargeError,
+  LockTimeoutError,
+  SessError,
+  StoreUnavailableError,
+  type Session,
+  type SessionData,
+  type SessionInterface,
+} from '@sess/core';
+import type { DemoConfig } from './demo-config.js';
+import './demo-data.js';
+import { DemoHttpError } from './demo-http-error.js';
+import type { DemoResult } from './demo-result.js';
+import { wantsJson, type NegotiationHeaders } from './negotiation.js';
+import { renderErrorPage, renderPage } from './render-page.js';
+import type { RequestBody } from './request-body.js';
+import { MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH, readTextField } from './text-field.js';
+
+/** A session of the sample apps. */
+export type DemoSession = Session<SessionData>;
+
+/** Most items a cart holds: a session must not grow without bound, one request at a time. */
+export const MAX_CART_ITEMS = 50;
+
+/** Most flash messages pending at once, for the same reason. */
+export const MAX_PENDING_FLASHES = 20;
+
+const HOME = '/';
+
+function json(body: unknown, status = 200): DemoResult {
+  return { kind: 'json', status, body };
+}
+
+function redirectHome(): DemoResult {
+  return { kind: 'redirect', location: HOME };
+}
+
+/**
+ * Every route of the sample-app contract as a framework-free function of the session and the
+ * parsed request. An app only routes requests here and writes the {@link DemoResult} back.
+ */
+export class DemoActions {
+  /** The configuration the app runs with. */
+  readonly config: DemoConfig;
+  /** The app's session interface (for `/healthz`). */
+  readonly sessions: SessionInterface<SessionData>;
+
+  constructor(config: DemoConfig, sessions: SessionInterface<SessionData>) {
+    this.config = config;
+    this.sessions = sessions;
+  }
+
+  /** Whether a request to `path` gets JSON: every `/api/` route and `/healthz`, or what it asks for. */
+  answersJson(path: string, headers: NegotiationHeaders): boolean {
+    return path.startsWith('/api/') || path === '/healthz' || wantsJson(headers);
+  }
+
+  /** `GET /healthz`: 200 when the store answers, 503 otherwise. */
+  async health(): Promise<DemoResult> {
+    try {
+      await this.sessions.ping();
+      return json({ status: 'ok', store: this.config.store });
+    } catch (error) {
+      return this.error(error, true);
+    }
+  }
+
+  /** `GET /`: the page. Rendering consumes the pending flash messages. */
+  page(session: DemoSession): DemoResult {
+    const flashes = session.consumeFlashes().map((flash) => flash.message);
+    return {
+      kind: 'html',
+      status: 200,
+      body: renderPage({
+        appName: this.config.appName,
+        store: this.config.store,
+        user: session.get('user') ?? null,
+        count: session.get('count') ?? 0,
+        cart: session.get('cart') ?? [],
+        flashes,
+        absoluteTimeout: this.config.absoluteTimeout,
+      }),
+    };
+  }
+
+  /**
+   * `POST /login`: a new session ID (no fixation; the data so far is kept), the user, and a
+   * "Welcome" flash message.
+   */
+  login(session: DemoSession, body: RequestBody, answerJson: boolean): DemoResult {
+    const user = readTextField(body, 'username', MAX_NAME_LENGTH);
+    session.regenerate();
+    session.set('user', user);
+    session.flash(`Welcome, ${user}`);
+    return answerJson ? json({ user }) : redirectHome();
+  }
+
+  /** `POST /logout`: the session and its store record are destroyed and the cookie expired. */
+  logout(session: DemoSession, answerJson: boolean): DemoResult {
+    session.destroy();
+    return answerJson ? json({ user: null }) : redirectHome();
+  }
+
+  /** `GET /api/session`: reads only, so a visitor without a session gets no cookie. */
+  readSession(session: DemoSession): DemoResult {
+    return json({
+      user: session.get('user') ?? null,
+      count: session.get('count') ?? 0,
+      cart: [...(session.get('cart') ?? [])],
+    });
+  }
+
+  /** `POST /api/counter`. */
+  incrementCounter(session: DemoSession): DemoResult {
+    const count = (session.get('count') ?? 0) + 1;
+    session.set('count', count);
+    return json({ count });
+  }
+
+  /** `POST /cart` and `POST /api/cart`: appends one item. */
+  addToCart(session: DemoSession, body: RequestBody, answerJson: boolean): DemoResult {
+    const item = readTextField(body, 'item', MAX_NAME_LENGTH);
+    const cart = session.get('cart') ?? [];
+    if (cart.length >= MAX_CART_ITEMS) {
+      throw new DemoHttpError(400, 'cart_full', `The cart holds at most ${MAX_CART_ITEMS} items: empty it first.`, 'item');
+    }
+    const next = [...cart, item];
+    session.set('cart', next);
+    return answerJson ? json({ cart: next }) : redirectHome();
+  }
+
+  /** `DELETE /api/cart`. */
+  clearCart(session: DemoSession): DemoResult {
+    session.delete('cart');
+    return json({ cart: [] });
+  }
+
+  /** `POST /api/flash`: queues a message; answers how many are pending. */
+  queueFlash(session: DemoSession, body: RequestBody): DemoResult {
+    const message = readTextField(body, 'message', MAX_MESSAGE_LENGTH);
+    if (session.peekFlashes().length >= MAX_PENDING_FLASHES) {
+      throw new DemoHttpError(400, 'too_many_flashes', `At most ${MAX_PENDING_FLASHES} messages can wait: read them first.`, 'message');
+    }
+    session.flash(message);
+    return json({ queued: session.peekFlashes().length });
+  }
+
+  /** `GET /api/flash`: returns and consumes the pending messages. */
+  takeFlashes(session: DemoSession): DemoResult {
+    return json({ messages: session.consumeFlashes().map((flash) => flash.message) });
+  }
+
+  /** Any route the contract does not have. */
+  notFound(answerJson: boolean): DemoResult {
+    return this.error(new DemoHttpError(404, 'not_found', 'There is no such page.'), answerJson);
+  }
+
+  /**
+   * The answer to an error: the client's mistakes keep their status (400, 413, 415) as JSON or an
+   * HTML page; a store that is down or slow is a 503 JSON error; anything else is logged and is a 500.
+   */
+  error(error: unknown, answerJson: boolean): DemoResult {
+    if (error instanceof DemoHttpError) {
+      // A body refused before it was read whole (too large, wrong type) leaves bytes on the
+      // connection: close it, so that no client sends its next request into that leftover.
+      const headers: Record<string, string> = error.status === 413 || error.status === 415 ? { Connection: 'close' } : {};
+      if (answerJson) {
+        const body: Record<string, unknown> = { error: error.message, code: error.code };
+        if (error.field !== undefined) body.field = error.field;
+        return { kind: 'json', status: error.status, body, headers };
+      }
+      return { kind: 'html', status: error.status, body: renderErrorPage(this.config.appName, error.status, error.message), headers };
+    }
+    if (StoreUnavailableError.isInstance(error) || LockTimeoutError.isInstance(error)) {
+      console.error(`[${this.config.appName}] ${error.message}`);
+      return json({ error: 'The session store is unavailable; try again shortly.', code: 'store_unavailable', detail: error.message }, 503);
+    }
+    if (CookieTooLargeError.isInstance(error)) {
+      return this.error(
+        new DemoHttpError(413, 'session_too_large', 'The session no longer fits in a cookie: empty the cart or log out.'),
+        answerJson,
+      );
+    }
+    const status = clientErrorStatus(error);
+    if (status !== undefined) {
+      // A framework's own refusal of a malformed request (bad URL encoding, say) keeps its 4xx status.
+      return this.error(new DemoHttpError(status, 'bad_request', 'The request is malformed.'), answerJson);
+    }
+    console.error(`[${this.config.appName}] unexpected error:`, SessError.isInstance(error) ? error.message : error);
+    return json({ error: 'Internal error.', code: 'internal_error' }, 500);
+  }
+}
+
+/** The 4xx status a framework attached to an error (`status` or `statusCode`), if any. */
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = status ?? statusCode;
+  return typeof value === 'number' && value >= 400 && value < 500 ? value : undefined;
+}
