@@ -1,0 +1,6 @@
+export {
+  expressSessionSource,
+  unsignExpressSessionCookie,
+  type ExpressSessionSourceOptions,
+  type ExpressSessionStore,
+} from './express-session-source.js';

@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testStore } from '@sess/store-test-suite';
+import { createStorage } from 'unstorage';
+import fsDriver from 'unstorage/drivers/fs';
+import memoryDriver from 'unstorage/drivers/memory';
+import redisDriver from 'unstorage/drivers/redis';
+import { afterAll, beforeAll } from 'vitest';
+import { REDIS_URL, boundedRedisOptions, requireRedis, uniqueSuffix } from './testing/test-redis.js';
+import { unstorageStore } from './unstorage-store.js';
+
+const suffix = uniqueSuffix();
+/** Generous: the suite writes 1,000 records at once, and CI machines are busy. */
+const timeoutMs = 15_000;
+let directory: string;
+
+beforeAll(async () => {
+  await requireRedis();
+  directory = await mkdtemp(join(tmpdir(), 'sess-unstorage-'));
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+testStore({
+  name: 'unstorage memory driver',
+  create: () => unstorageStore(createStorage({ driver: memoryDriver() }), { timeoutMs }),
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
+});
+
+testStore({
+  name: 'unstorage fs driver',
+  create: () => unstorageStore(createStorage({ driver: fsDriver({ base: directory }) }), { base: `sessions-${suffix}`, timeoutMs }),
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
+});
+
+testStore({
+  name: 'unstorage redis driver',
+  create: () =>
+    unstorageStore(createStorage({ driver: redisDriver({ url: REDIS_URL, base: `sess-test-unstorage-${suffix}`, ...boundedRedisOptions }) }), { timeoutMs }),
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
+});

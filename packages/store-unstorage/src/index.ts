@@ -1,0 +1,1 @@
+export { unstorageStore, type UnstorageStoreOptions } from './unstorage-store.js';
