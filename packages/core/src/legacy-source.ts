@@ -3,6 +3,7 @@
  * logging anyone out. A source reads the other library's cookie and record; the core turns what it
  * finds into a new sess session, saved with a new ID at the end of the request.
  */
+import type { SessionRequest } from './http-types.js';
 
 /** A session found in another library's format. */
 export interface LegacySession {
@@ -16,9 +17,14 @@ export interface LegacySession {
 export interface LegacySessionSource {
   /** Name of the other library's cookie, e.g. `connect.sid`. */
   readonly cookieName: string;
+  /** Path the other library's cookie was set with, to expire it once taken over. @default '/' */
+  readonly cookiePath?: string;
+  /** Domain the other library's cookie was set with, if any. @default undefined */
+  readonly cookieDomain?: string;
   /**
    * The session behind one value of that cookie, or `undefined` when the value is forged, unknown
-   * or expired. Must verify the value's signature itself.
+   * or expired. Must verify the value's signature itself; `request` gives the whole `Cookie` header
+   * for libraries that sign in a second cookie (koa-session's `.sig`).
    */
-  read(cookieValue: string): Promise<LegacySession | undefined>;
+  read(cookieValue: string, request: SessionRequest): Promise<LegacySession | undefined>;
 }

@@ -364,7 +364,8 @@ describe('migrating from another library', () => {
     expect(session.get('user')).toBe('ada');
     const response = new TestResponse();
     await sessions.save(session, response);
-    expect(response.setCookies).toHaveLength(1);
+    expect(response.setCookies).toHaveLength(2);
+    expect(response.setCookies[1]).toMatch(/^connect\.sid=; Path=\/; Max-Age=0/);
     expect(store.records.size).toBe(1);
     const cookie = response.setCookies[0]!.split(';')[0]!;
     expect((await sessions.open({ cookie })).toJSON()).toEqual({ user: 'ada', cart: ['apple'] });

@@ -2,7 +2,7 @@
  * Server-side sessions: the cookie holds only a signed random ID; the data lives in a `Store`.
  */
 import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
-import { readCookie } from './cookie-header.js';
+import { readCookie, serializeCookie } from './cookie-header.js';
 import { SessionConfigError } from './errors.js';
 import { guard } from './guarded-store.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
@@ -19,6 +19,8 @@ interface ServerState extends RequestState {
   storeId?: string;
   /** The verified cookie value as it came in, reused when the ID is unchanged. */
   cookieValue?: string;
+  /** The session came from `migrateFrom`: the old library's cookie is expired once it is saved. */
+  migrated?: boolean;
 }
 
 /** {@link SessionInterface} over a {@link Store}. Created by `createSessions({ store })`. */
@@ -123,7 +125,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   async #migrate(state: ServerState): Promise<void> {
     const source = this.options.migrateFrom!;
     for (const value of readCookie(state.request.cookie, source.cookieName)) {
-      const legacy = await guard('migrate', this.options.storeTimeoutMs, 'read', () => source.read(value));
+      const legacy = await guard('migrate', this.options.storeTimeoutMs, 'read', () => source.read(value, state.request));
       if (legacy === undefined) continue;
       const data = state.data!;
       for (const [key, item] of Object.entries(legacy.data)) {
@@ -132,9 +134,19 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
         data[key] = item;
       }
       if (legacy.owner !== undefined) state.owner = legacy.owner;
+      state.migrated = true;
       this.emit({ type: 'session-migrated' });
       return;
     }
+  }
+
+  /** Once a migrated session is saved, the old library's cookie must not bring it back after a logout. */
+  #expireLegacyCookie(state: ServerState, response: SessionResponse, now: number): void {
+    const source = this.options.migrateFrom!;
+    if (source.cookieName === this.options.cookie.name) return;
+    const options = { ...this.options.cookie, name: source.cookieName, path: source.cookiePath ?? '/', domain: source.cookieDomain };
+    this.setCookieHeader(response, serializeCookie('', options, state.request.secure === true, 0, now));
+    state.migrated = false;
   }
 
   /** In-process queue first (cheap), then the store's cross-process lock when it has one. */
@@ -213,6 +225,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       if (retired !== undefined) await this.#call('destroy', () => this.store.destroy(retired));
       Object.assign(state, { id, storeId, isNew: false, regenerated: false });
       this.writeCookie(state, response, await signSessionId(id, (await this.#keys)[0]!), now);
+      if (state.migrated) this.#expireLegacyCookie(state, response, now);
       return;
     }
 

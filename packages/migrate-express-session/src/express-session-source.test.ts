@@ -6,6 +6,8 @@ import { expressSessionSource, unsignExpressSessionCookie } from './express-sess
 import { connectRedis, uniquePrefix } from './testing/http.js';
 
 const SECRET = 'keyboard cat';
+/** The request argument of `read`, unused by this source. */
+const NO_REQUEST = { cookie: undefined };
 /** cookie-signature's `sign`, written out: `value.base64(HMAC-SHA-256(value))` without padding. */
 const sign = (value: string, secret = SECRET) => `${value}.${createHmac('sha256', secret).update(value).digest('base64').replace(/=+$/, '')}`;
 
@@ -62,8 +64,8 @@ describe('expressSessionSource', () => {
     await client.set(`${prefix}plain`, JSON.stringify({ cookie: { originalMaxAge: 60_000, expires, httpOnly: true, path: '/' }, user: 'ada', n: 1 }));
     const source = expressSessionSource({ secret: SECRET, store, afterMigration: 'keep' });
     expect(source.cookieName).toBe('connect.sid');
-    expect(await source.read(encodeURIComponent(`s:${sign('plain')}`))).toEqual({ data: { user: 'ada', n: 1 } });
-    expect(await source.read(encodeURIComponent(`s:${sign('missing')}`))).toBeUndefined();
+    expect(await source.read(encodeURIComponent(`s:${sign('plain')}`), NO_REQUEST)).toEqual({ data: { user: 'ada', n: 1 } });
+    expect(await source.read(encodeURIComponent(`s:${sign('missing')}`), NO_REQUEST)).toBeUndefined();
     expect(await client.exists(`${prefix}plain`)).toBe(1);
   });
 
@@ -71,14 +73,14 @@ describe('expressSessionSource', () => {
     await client.set(`${prefix}browser`, JSON.stringify({ cookie: { originalMaxAge: null, expires: null }, user: 'grace' }));
     const source = expressSessionSource({ secret: SECRET, store, cookieName: 'app.sid' });
     expect(source.cookieName).toBe('app.sid');
-    expect(await source.read(`s:${sign('browser')}`)).toEqual({ data: { user: 'grace' } });
+    expect(await source.read(`s:${sign('browser')}`, NO_REQUEST)).toEqual({ data: { user: 'grace' } });
     expect(await client.exists(`${prefix}browser`)).toBe(0);
   });
 
   it('lets transform refuse a session', async () => {
     await client.set(`${prefix}refused`, JSON.stringify({ cookie: { expires: null }, user: 'eve' }));
     const source = expressSessionSource({ secret: SECRET, store, transform: () => undefined });
-    expect(await source.read(`s:${sign('refused')}`)).toBeUndefined();
+    expect(await source.read(`s:${sign('refused')}`, NO_REQUEST)).toBeUndefined();
     // A refused session is not retired either.
     expect(await client.exists(`${prefix}refused`)).toBe(1);
   });
