@@ -70,6 +70,9 @@ beforeAll(async () => {
   // The lenient parser lets control characters through to the middleware instead of a 400 from Node.
   server = createServer({ insecureHTTPParser: true }, app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // Idle keep-alive sockets stay open longer than any pause of a loaded machine: a server closing
+  // one just as the client reuses it would be a reset that says nothing about the middleware.
+  server.keepAliveTimeout = 120_000;
   port = (server.address() as AddressInfo).port;
 });
 
@@ -89,13 +92,13 @@ interface Answer {
 function send(method: string, path: string, cookies: string[]): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: '127.0.0.1', port, method, path, agent, timeout: 5000, headers: cookies.length > 0 ? { cookie: cookies } : {} },
+      { host: '127.0.0.1', port, method, path, agent, timeout: 15_000, headers: cookies.length > 0 ? { cookie: cookies } : {} },
       (incoming) => {
         incoming.resume();
         incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, setCookies: incoming.headers['set-cookie'] ?? [] }));
       },
     );
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${path}: no answer within 5 s`)));
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${path}: no answer within 15 s`)));
     outgoing.on('error', reject);
     outgoing.end();
   });
@@ -106,7 +109,7 @@ function sendRaw(method: string, path: string, cookies: string[]): Promise<numbe
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
-    socket.setTimeout(5000, () => socket.destroy(new Error(`${method} ${path}: no answer within 5 s`)));
+    socket.setTimeout(15_000, () => socket.destroy(new Error(`${method} ${path}: no answer within 15 s`)));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
     socket.on('close', () => {
