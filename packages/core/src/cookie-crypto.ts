@@ -26,10 +26,10 @@ export async function deriveEncryptionKeys(secrets: readonly string[]): Promise<
   );
 }
 
-/** Encrypts `payload` (as JSON) into a base64url cookie value. */
-export async function encryptPayload(payload: unknown, key: CryptoKey, cookieName: string): Promise<string> {
+/** Encrypts `plaintext` into a base64url cookie value. */
+export async function encryptPayload(plaintext: string, key: CryptoKey, cookieName: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const plain = encoder.encode(JSON.stringify(payload));
+  const plain = encoder.encode(plaintext);
   const sealed = new Uint8Array(
     await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(cookieName) }, key, plain),
   );
@@ -39,12 +39,12 @@ export async function encryptPayload(payload: unknown, key: CryptoKey, cookieNam
   return toBase64Url(out);
 }
 
-/** The payload inside a cookie value and the index of the key that opened it, or `undefined`. */
+/** The text inside a cookie value and the index of the key that opened it, or `undefined`. */
 export async function decryptPayload(
   value: string,
   keys: readonly CryptoKey[],
   cookieName: string,
-): Promise<{ payload: unknown; keyIndex: number } | undefined> {
+): Promise<{ plaintext: string; keyIndex: number } | undefined> {
   const bytes = fromBase64Url(value);
   if (bytes === undefined || bytes.length < MIN_BYTES) return undefined;
   const iv = bytes.slice(0, IV_BYTES);
@@ -57,11 +57,7 @@ export async function decryptPayload(
     } catch {
       continue;
     }
-    try {
-      return { payload: JSON.parse(decoder.decode(plain)), keyIndex: i };
-    } catch {
-      return undefined;
-    }
+    return { plaintext: decoder.decode(plain), keyIndex: i };
   }
   return undefined;
 }

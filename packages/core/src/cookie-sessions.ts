@@ -7,6 +7,7 @@ import { BaseSessions, type RequestState, type SessionInterface } from './base-s
 import { readCookie } from './cookie-header.js';
 import { CookieTooLargeError, SessionConfigError } from './errors.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
+import { LruCache } from './lru-cache.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import { decryptPayload, deriveEncryptionKeys, encryptPayload } from './cookie-crypto.js';
 import type { SessionData } from './session-data.js';
@@ -41,9 +42,14 @@ function isPayload(value: unknown): value is CookiePayload {
   );
 }
 
+/** How many decrypted cookie values are remembered (each up to 4 KB). */
+const DECRYPTED_CACHE_SIZE = 1000;
+
 /** {@link SessionInterface} keeping the data in an encrypted cookie. Created by `createSessions({ store: 'cookie' })`. */
 export class CookieSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
   readonly #keys: Promise<CryptoKey[]>;
+  /** Cookie values already decrypted (or just encrypted): a returning visitor then costs no AES-GCM call. */
+  readonly #opened = new LruCache<string, { plaintext: string; keyIndex: number }>(DECRYPTED_CACHE_SIZE);
 
   /** @internal Use `createSessions`. */
   constructor(options: ResolvedOptions<T>) {
@@ -58,13 +64,22 @@ export class CookieSessions<T extends object = SessionData> extends BaseSessions
     if (candidates.length === 0) return this.wrap(state);
     const keys = await this.#keys;
     for (const candidate of candidates) {
-      const opened = await decryptPayload(candidate, keys, this.options.cookie.name);
-      if (opened === undefined) continue;
-      if (!isPayload(opened.payload)) {
+      let opened = this.#opened.get(candidate);
+      if (opened === undefined) {
+        opened = await decryptPayload(candidate, keys, this.options.cookie.name);
+        if (opened === undefined) continue;
+        this.#opened.set(candidate, opened);
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(opened.plaintext);
+      } catch (error) {
+        payload = error;
+      }
+      if (!isPayload(payload)) {
         this.emit({ type: 'session-corrupt', error: new Error('cookie payload has the wrong shape') });
         return this.wrap(state);
       }
-      const payload = opened.payload;
       if (this.isExpired({ createdAt: payload.c, expiresAt: payload.e }, Date.now())) {
         this.emit({ type: 'session-missing', reason: 'expired' });
         return this.wrap(state);
@@ -120,11 +135,13 @@ export class CookieSessions<T extends object = SessionData> extends BaseSessions
     state.expiresAt = deadline;
     const payload: CookiePayload = { d: encodeAll(state.data!, this.options.codec), c: state.createdAt!, e: deadline };
     if (state.owner !== undefined) payload.o = state.owner;
-    const value = await encryptPayload(payload, (await this.#keys)[0]!, this.options.cookie.name);
+    const plaintext = JSON.stringify(payload);
+    const value = await encryptPayload(plaintext, (await this.#keys)[0]!, this.options.cookie.name);
     const cookie = this.sessionCookie(state, value, now);
     const size = new TextEncoder().encode(cookie).length;
     if (size > MAX_COOKIE_BYTES) throw new CookieTooLargeError(size, MAX_COOKIE_BYTES);
     this.setCookieHeader(response, cookie);
+    this.#opened.set(value, { plaintext, keyIndex: 0 });
     Object.assign(state, { isNew: false, regenerated: false, secretIndex: 0, stored: payload.d });
   }
 

@@ -120,7 +120,7 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
     touchAfterMs,
     locking,
     lazy: options.lazy ?? false,
-    initial: typeof initial === 'function' ? initial : () => structuredClone(initial ?? {}),
+    initial: typeof initial === 'function' ? initial : initial === undefined ? () => ({}) : () => structuredClone(initial),
     hashIds: options.hashIds ?? true,
     codec: options.codec ?? jsonCodec,
     storeTimeoutMs,

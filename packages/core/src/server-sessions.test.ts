@@ -401,3 +401,20 @@ describe('signature encoding', () => {
     expect((await browser.request((session) => session.get('user'))).result).toBeUndefined();
   });
 });
+
+describe('hot path', () => {
+  it('verifies and hashes a returning cookie once, then serves it from memory', async () => {
+    const { browser } = setup();
+    await browser.request((session) => session.set('user', 'ada'));
+    const verify = vi.spyOn(crypto.subtle, 'verify');
+    const digest = vi.spyOn(crypto.subtle, 'digest');
+    try {
+      for (let i = 0; i < 3; i++) expect((await browser.request((session) => session.get('user'))).result).toBe('ada');
+      expect(verify).not.toHaveBeenCalled();
+      expect(digest).not.toHaveBeenCalled();
+    } finally {
+      verify.mockRestore();
+      digest.mockRestore();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { SessionConfigError } from './errors.js';
 import { guard } from './guarded-store.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { LruCache } from './lru-cache.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { SessionData } from './session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from './session-id.js';
@@ -23,12 +24,28 @@ interface ServerState extends RequestState {
   migrated?: boolean;
 }
 
+/** What a verified cookie value stands for. */
+interface VerifiedCookie {
+  id: string;
+  keyIndex: number;
+  /** Filled once the ID has been hashed for the store. */
+  storeId?: string;
+}
+
+/** How many verified cookie values are remembered (about 200 bytes each). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /** {@link SessionInterface} over a {@link Store}. Created by `createSessions({ store })`. */
 export class ServerSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
   /** The store sessions are kept in. */
   readonly store: Store;
   readonly #keys: Promise<CryptoKey[]>;
   readonly #mutex = new KeyedMutex();
+  /**
+   * Cookie values already verified, with their store IDs: a returning visitor then costs no HMAC
+   * and no hash. Web Crypto calls are asynchronous jobs, far dearer than a map lookup.
+   */
+  readonly #verified = new LruCache<string, VerifiedCookie>(VERIFIED_CACHE_SIZE);
 
   /** @internal Use `createSessions`. */
   constructor(store: Store, options: ResolvedOptions<T>) {
@@ -52,14 +69,20 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     const keys = await this.#keys;
     let rejection: 'malformed' | 'bad-signature' = 'malformed';
     for (const candidate of candidates) {
-      const verdict = await verifySessionCookie(candidate, keys);
-      if (typeof verdict === 'string') {
-        if (verdict === 'bad-signature') rejection = verdict;
-        continue;
+      let verified = this.#verified.get(candidate);
+      if (verified === undefined) {
+        const verdict = await verifySessionCookie(candidate, keys);
+        if (typeof verdict === 'string') {
+          if (verdict === 'bad-signature') rejection = verdict;
+          continue;
+        }
+        verified = verdict;
+        this.#verified.set(candidate, verified);
       }
-      state.id = verdict.id;
-      state.secretIndex = verdict.keyIndex;
+      state.id = verified.id;
+      state.secretIndex = verified.keyIndex;
       state.cookieValue = candidate;
+      state.storeId = verified.storeId;
       break;
     }
     if (state.id === undefined) {
@@ -79,7 +102,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
 
   async #load(state: ServerState): Promise<void> {
     const id = state.id!;
-    const storeId = await storeIdOf(id, this.options.hashIds);
+    const storeId = state.storeId ?? (await this.#storeIdOfCookie(state.cookieValue!, id));
     if (this.options.locking) state.unlock = await this.#lock(storeId);
     let record: SessionRecord | undefined;
     try {
@@ -119,6 +142,21 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     }
     state.id = id;
     state.storeId = storeId;
+  }
+
+  /** A new session has no record and no cookie of its own yet. */
+  protected override resetToNew(state: ServerState): void {
+    super.resetToNew(state);
+    state.storeId = undefined;
+    state.cookieValue = undefined;
+  }
+
+  /** The store ID of a verified cookie's ID, remembered with the cookie. */
+  async #storeIdOfCookie(cookieValue: string, id: string): Promise<string> {
+    const storeId = await storeIdOf(id, this.options.hashIds);
+    const verified = this.#verified.get(cookieValue);
+    if (verified !== undefined) verified.storeId = storeId;
+    return storeId;
   }
 
   /** Carries a session of the library being replaced into this new one (saved with a new ID). */
@@ -224,7 +262,9 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       await this.#call('set', () => this.store.set(storeId, record));
       if (retired !== undefined) await this.#call('destroy', () => this.store.destroy(retired));
       Object.assign(state, { id, storeId, isNew: false, regenerated: false });
-      this.writeCookie(state, response, await signSessionId(id, (await this.#keys)[0]!), now);
+      const cookieValue = await signSessionId(id, (await this.#keys)[0]!);
+      this.#verified.set(cookieValue, { id, keyIndex: 0, storeId });
+      this.writeCookie(state, response, cookieValue, now);
       if (state.migrated) this.#expireLegacyCookie(state, response, now);
       return;
     }
