@@ -64,12 +64,19 @@ export function session(sessionsOrOptions: SessionInterface<SessionData> | Sessi
   };
 }
 
+/** Getters: Express computes `ip` and `secure` from its proxy settings, work the core rarely needs. */
 function toSessionRequest(request: ExpressRequest): SessionRequest {
   return {
     cookie: request.headers.cookie,
-    secure: request.secure === true,
-    ip: request.ip,
-    userAgent: request.headers['user-agent'],
+    get secure() {
+      return request.secure === true;
+    },
+    get ip() {
+      return request.ip;
+    },
+    get userAgent() {
+      return request.headers['user-agent'];
+    },
   };
 }
 

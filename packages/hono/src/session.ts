@@ -49,9 +49,16 @@ export function session<T extends object = SessionData>(
   return async (context, next) => {
     const opened = await sessions.open({
       cookie: context.req.header('Cookie'),
-      secure: new URL(context.req.url).protocol === 'https:',
-      ip: options.ip?.(context),
-      userAgent: context.req.header('User-Agent'),
+      // Getters: the core reads these only to write a cookie or check a binding.
+      get secure() {
+        return context.req.url.startsWith('https:');
+      },
+      get ip() {
+        return options.ip?.(context);
+      },
+      get userAgent() {
+        return context.req.header('User-Agent');
+      },
     });
     context.set('session', opened);
     try {

@@ -49,9 +49,16 @@ export function session(sessionsOrOptions: SessionInterface<SessionData> | Sessi
 function toSessionRequest(context: ExtendableContext): SessionRequest {
   return {
     cookie: context.get('Cookie') || undefined,
-    secure: context.secure,
-    ip: context.ip,
-    userAgent: context.get('User-Agent') || undefined,
+    // Getters: Koa derives these from headers and proxy settings, work the core rarely needs.
+    get secure() {
+      return context.secure;
+    },
+    get ip() {
+      return context.ip;
+    },
+    get userAgent() {
+      return context.get('User-Agent') || undefined;
+    },
   };
 }
 
