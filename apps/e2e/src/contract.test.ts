@@ -429,7 +429,7 @@ describe.each(stores)('SESSION_STORE=%s', (store: StoreName) => {
         async (failure) => {
           const visitor = new Visitor();
           await login(visitor, apps['express-demo'].url, 'patient');
-          await (failure === 'hang' ? setup.proxy!.hang() : setup.proxy!.refuse());
+          await (failure === 'hang' ? setup.proxy!.freeze() : setup.proxy!.cut());
           try {
             // All at once: each waits for the store's timeout, and they must not queue behind each other.
             const checks = APP_NAMES.flatMap((name) =>

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StoreProxy } from './store-proxy.js';
+import { START_COMMANDS, TcpProxy } from '@sess/test-servers';
 
 /** Every `SESSION_STORE` the apps support, in the order the suite runs them by default. */
 export const ALL_STORES = ['file', 'memory', 'cookie', 'sqlite', 'redis', 'postgres', 'mysql'] as const;
@@ -9,7 +9,7 @@ export const ALL_STORES = ['file', 'memory', 'cookie', 'sqlite', 'redis', 'postg
 /** One of {@link ALL_STORES}. */
 export type StoreName = (typeof ALL_STORES)[number];
 
-/** Stores on a database server: the suite reaches them through a {@link StoreProxy} to test outages. */
+/** Stores on a database server: the suite reaches them through a {@link TcpProxy} to test outages. */
 export const NETWORK_STORES: readonly StoreName[] = ['redis', 'postgres', 'mysql'];
 
 /** Stores whose records several processes share (so two apps share a login). */
@@ -32,14 +32,11 @@ export function storesToTest(value = process.env.E2E_STORES): StoreName[] {
 /** How to start each database server, for failure messages. */
 export const START_HINTS: Partial<Record<StoreName, string>> = {
   redis:
-    'Is Redis running on REDIS_URL (default redis://127.0.0.1:6379)? Start it with: ' +
-    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
+    `Is Redis running on REDIS_URL (default redis://127.0.0.1:6379)? Start it with: ${START_COMMANDS.redis}`,
   postgres:
-    'Is PostgreSQL running on E2E_POSTGRES_URL (default postgres://127.0.0.1:5432/test)? Start it with: ' +
-    'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+    `Is PostgreSQL running on E2E_POSTGRES_URL (default postgres://127.0.0.1:5432/test)? Start it with: ${START_COMMANDS.postgres}`,
   mysql:
-    'Is MariaDB/MySQL running on E2E_MYSQL_URL (default mysql://root@127.0.0.1:3306/test)? Start it with: ' +
-    'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
+    `Is MariaDB/MySQL running on E2E_MYSQL_URL (default mysql://root@127.0.0.1:3306/test)? Start it with: ${START_COMMANDS.mysql}`,
 };
 
 function serverUrl(store: StoreName): URL {
@@ -61,7 +58,7 @@ export interface StoreSetup {
   store: StoreName;
   environment: Record<string, string>;
   /** The proxy in front of a network store's server. */
-  proxy: StoreProxy | undefined;
+  proxy: TcpProxy | undefined;
   hint: string;
   /** Stops the proxy and removes the temporary folder. */
   cleanup(): Promise<void>;
@@ -80,11 +77,12 @@ export async function setUpStore(store: StoreName, extra: Record<string, string>
     SQLITE_PATH: join(folder, 'sessions.db'),
     ...extra,
   };
-  let proxy: StoreProxy | undefined;
+  let proxy: TcpProxy | undefined;
   if (NETWORK_STORES.includes(store)) {
     const url = serverUrl(store);
     const defaultPort = store === 'redis' ? 6379 : store === 'postgres' ? 5432 : 3306;
-    proxy = new StoreProxy({ host: url.hostname, port: url.port === '' ? defaultPort : Number(url.port) });
+    // A hung store drops the open connections, and the held ones once restored, so that the apps reconnect.
+    proxy = new TcpProxy({ host: url.hostname, port: url.port === '' ? defaultPort : Number(url.port) }, { frozenConnections: 'drop' });
     await proxy.start();
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);

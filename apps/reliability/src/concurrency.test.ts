@@ -9,10 +9,11 @@ import type { Server } from 'node:http';
 import { createSessions } from '@sess/core';
 import { session } from '@sess/express';
 import { RedisStore } from '@sess/store-redis';
+import { START_COMMANDS } from '@sess/test-servers';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DemoProcess } from './demo-process.js';
-import { requireServer, SERVER_URLS, START_COMMANDS } from './servers.js';
+import { requireServer, SERVER_URLS } from './servers.js';
 import { Visitor, type SessionView } from './visitor.js';
 
 const INCREMENTS = 200;

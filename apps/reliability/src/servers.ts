@@ -2,7 +2,7 @@
  * Reaching the database servers the tests need, and failing with the command that starts one when
  * it is not there (a missing server is a failure, never a skip).
  */
-import { connect, createServer } from 'node:net';
+import { canConnect, START_COMMANDS } from '@sess/test-servers';
 
 /** The three network backends the reliability tests run against. */
 export type Backend = 'redis' | 'postgres' | 'mysql';
@@ -14,33 +14,12 @@ export const SERVER_URLS: Record<Backend, string> = {
   mysql: process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
 };
 
-/** How to start each server on this machine, for failure messages. */
-export const START_COMMANDS: Record<Backend, string> = {
-  redis:
-    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
-  postgres: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
-  mysql: 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
-};
-
 const DEFAULT_PORTS: Record<Backend, number> = { redis: 6379, postgres: 5432, mysql: 3306 };
 
 /** Host and port of a backend's shared server. */
 export function serverAddress(backend: Backend): { host: string; port: number } {
   const url = new URL(SERVER_URLS[backend]);
   return { host: url.hostname, port: url.port === '' ? DEFAULT_PORTS[backend] : Number(url.port) };
-}
-
-/** Resolves when a TCP connection to `host:port` opens within `timeoutMs`; rejects otherwise. */
-export function canConnect(host: string, port: number, timeoutMs = 2000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, host);
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('error', reject);
-  });
 }
 
 /** Fails with the start command when the shared server of `backend` does not accept connections. */
@@ -53,18 +32,6 @@ export async function requireServer(backend: Backend): Promise<void> {
       `${backend} is not reachable at ${SERVER_URLS[backend]} (${(error as Error).message}). Start it with: ${START_COMMANDS[backend]}`,
     );
   }
-}
-
-/** A loopback port nothing listens on right now, chosen by the OS. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 /** Waits `ms` milliseconds. */

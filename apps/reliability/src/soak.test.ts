@@ -9,9 +9,9 @@
  * CI runs 20,000 requests; `pnpm --filter reliability soak` runs 200,000 (`SOAK_REQUESTS`).
  */
 import { fileURLToPath } from 'node:url';
+import { RedisServer } from '@sess/test-servers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DemoProcess } from './demo-process.js';
-import { RedisServerProcess } from './redis-server-process.js';
 import { sleep } from './servers.js';
 import { Visitor, type Answer } from './visitor.js';
 
@@ -63,7 +63,7 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 describe('soak on Redis', () => {
   it(`serves ${REQUESTS} requests with flat heap, memory and file descriptors`, { timeout: 120_000 + REQUESTS * 5 }, async () => {
-    const redis = await RedisServerProcess.start();
+    const redis = await RedisServer.start();
     cleanups.push(() => redis.close());
     const app = await DemoProcess.start({
       environment: { SESSION_STORE: 'redis', REDIS_URL: redis.url },

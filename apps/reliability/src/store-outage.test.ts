@@ -6,11 +6,10 @@
  * answers 200 or a 503 JSON error within 2 s, the process stays up, and once the store is back the
  * same process serves again; every session saved before the outages still holds its exact data.
  */
+import { RedisServer, START_COMMANDS, TcpProxy } from '@sess/test-servers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DemoProcess } from './demo-process.js';
-import { RedisServerProcess } from './redis-server-process.js';
-import { requireServer, SERVER_URLS, serverAddress, sleep, START_COMMANDS, type Backend } from './servers.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { requireServer, SERVER_URLS, serverAddress, sleep, type Backend } from './servers.js';
 import { Visitor, type Answer, type SessionView } from './visitor.js';
 
 /** The contract's limit for a request that needs a store that is down. */
@@ -34,7 +33,7 @@ interface Outages {
 }
 
 async function redisOutages(): Promise<Outages> {
-  const server = await RedisServerProcess.start({ durable: true });
+  const server = await RedisServer.start({ appendOnly: true });
   return {
     environment: { SESSION_STORE: 'redis', REDIS_URL: server.url },
     freeze: async () => server.freeze(),
@@ -54,7 +53,7 @@ async function proxiedOutages(backend: 'postgres' | 'mysql'): Promise<Outages> {
   url.port = String(proxy.port);
   return {
     environment: { SESSION_STORE: backend, DATABASE_URL: url.toString() },
-    freeze: async () => proxy.freeze(),
+    freeze: () => proxy.freeze(),
     thaw: () => proxy.restore(),
     takeDown: () => proxy.cut(),
     bringBack: () => proxy.restore(),

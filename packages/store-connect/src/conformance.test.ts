@@ -1,4 +1,5 @@
 import { testStore } from '@sess/store-test-suite';
+import { uniqueSuffix } from '@sess/test-servers';
 import connectPgSimple from 'connect-pg-simple';
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
@@ -6,7 +7,7 @@ import createMemoryStore from 'memorystore';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { connectStore } from './connect-store.js';
-import { connectPostgres, connectRedis, uniqueSuffix } from './testing/test-servers.js';
+import { connectPostgres, connectRedis } from './testing/test-servers.js';
 
 // Three real connect stores from npm, each in a namespace of this run only.
 const suffix = uniqueSuffix();

@@ -1,13 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { StoreUnavailableError, type SessionRecord } from '@sess/core';
 import { randomStoreId } from '@sess/store-test-suite';
+import { uniqueSuffix } from '@sess/test-servers';
 import connectPgSimple from 'connect-pg-simple';
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import createMemoryStore from 'memorystore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESS_FIELD, connectStore, fromConnectSession, toConnectSession, type ConnectSession, type ConnectStore } from './connect-store.js';
-import { connectRedis, uniqueSuffix } from './testing/test-servers.js';
+import { connectRedis } from './testing/test-servers.js';
 
 const MemoryStore = createMemoryStore(session);
 const PgStore = connectPgSimple(session);

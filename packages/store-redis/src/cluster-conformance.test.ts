@@ -2,10 +2,10 @@ import { testStore } from '@sess/store-test-suite';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisStore } from './redis-store.js';
-import { startRedisCluster, uniquePrefix, type RedisClusterProcesses } from './redis-test-servers.js';
+import { startRedisCluster, uniquePrefix, type RedisCluster } from '@sess/test-servers';
 
 // A private 3-master Cluster on free loopback ports, killed after the file (also when it fails).
-let cluster: RedisClusterProcesses | undefined;
+let cluster: RedisCluster | undefined;
 let client: Cluster;
 const prefix = uniquePrefix('cluster');
 

@@ -1,6 +1,6 @@
 import { testStore } from '@sess/store-test-suite';
 import { RedisStore } from './redis-store.js';
-import { REDIS_URL, requireRedis, uniquePrefix } from './redis-test-servers.js';
+import { REDIS_URL, requireRedis, uniquePrefix } from '@sess/test-servers';
 
 const prefix = uniquePrefix('conformance');
 

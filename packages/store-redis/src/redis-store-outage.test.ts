@@ -6,23 +6,23 @@ import { randomStoreId } from '@sess/store-test-suite';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStore } from './redis-store.js';
-import { freePort, startRedisServer, uniquePrefix, type RedisServerProcess } from './redis-test-servers.js';
+import { freePort, RedisServer, uniquePrefix, type RedisServerOptions } from '@sess/test-servers';
 
 // Each test runs its own redis-server, so that killing it never disturbs anyone else.
 const TIMEOUT_MS = 1_000;
 /** Room for the event loop and a loaded machine; a hang would blow far past it. */
 const MARGIN_MS = 1_500;
 
-const servers: RedisServerProcess[] = [];
+const servers: RedisServer[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  await Promise.all(servers.splice(0).map((server) => server.stop()));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-const start = async (options: Parameters<typeof startRedisServer>[0]) => {
-  const server = await startRedisServer(options);
+const start = async (options: RedisServerOptions) => {
+  const server = await RedisServer.start(options);
   servers.push(server);
   return server;
 };
@@ -71,7 +71,7 @@ describe('outage', () => {
       await store.set(id, written);
       expect(await store.get(id)).toEqual(written);
 
-      await server.stop('SIGKILL');
+      await server.kill('SIGKILL');
 
       const failedGet = await timed(() => store.get(id));
       expect(StoreUnavailableError.isInstance(failedGet.error), String(failedGet.error)).toBe(true);
@@ -111,14 +111,14 @@ describe('outage', () => {
       const id = randomStoreId();
       await store.set(id, record());
 
-      server.child.kill('SIGSTOP');
+      server.freeze();
       try {
         const failed = await timed(() => store.get(id));
         expect(StoreUnavailableError.isInstance(failed.error), String(failed.error)).toBe(true);
         expect((failed.error as Error).message).toMatch(/timed out after 1000 ms/);
         expect(failed.elapsed).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
       } finally {
-        server.child.kill('SIGCONT');
+        server.thaw();
       }
       expect((await eventually(() => store.get(id), 10_000))?.owner).toBe('ada');
     },

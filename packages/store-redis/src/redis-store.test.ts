@@ -7,7 +7,7 @@ import { randomStoreId } from '@sess/store-test-suite';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisStore } from './redis-store.js';
-import { REDIS_URL, requireRedis, uniquePrefix } from './redis-test-servers.js';
+import { REDIS_URL, requireRedis, uniquePrefix } from '@sess/test-servers';
 
 const run = promisify(execFile);
 const prefix = uniquePrefix('store');

@@ -7,8 +7,11 @@ import fsDriver from 'unstorage/drivers/fs';
 import memoryDriver from 'unstorage/drivers/memory';
 import redisDriver from 'unstorage/drivers/redis';
 import { afterAll, beforeAll } from 'vitest';
-import { REDIS_URL, boundedRedisOptions, requireRedis, uniqueSuffix } from './testing/test-redis.js';
+import { REDIS_URL, requireRedis, uniqueSuffix } from '@sess/test-servers';
 import { unstorageStore } from './unstorage-store.js';
+
+/** ioredis options of the tests' driver: bounded connect and command waits, no endless retries. */
+const boundedRedisOptions = { connectTimeout: 5000, maxRetriesPerRequest: 1, commandTimeout: 10_000 } as const;
 
 const suffix = uniqueSuffix();
 /** Generous: the suite writes 1,000 records at once, and CI machines are busy. */

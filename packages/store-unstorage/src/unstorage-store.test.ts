@@ -6,7 +6,7 @@ import { createStorage } from 'unstorage';
 import memoryDriver from 'unstorage/drivers/memory';
 import redisDriver from 'unstorage/drivers/redis';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL, requireRedis, uniqueSuffix } from './testing/test-redis.js';
+import { REDIS_URL, requireRedis, uniqueSuffix } from '@sess/test-servers';
 import { unstorageStore } from './unstorage-store.js';
 
 const record = (data: SessionRecord['data'], lifetimeMs = 60_000): SessionRecord => ({

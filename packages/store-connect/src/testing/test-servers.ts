@@ -1,23 +1,16 @@
 /**
- * Test support (not exported): the shared Redis and PostgreSQL the tests use, names no other run
- * uses, and clear failures with instructions when a server is down.
+ * Test support (not exported): clients of the shared Redis and PostgreSQL with bounded timeouts,
+ * failing with instructions when a server is down (`@sess/test-servers` has the rest).
  */
+import { REDIS_URL, redisUnreachableError, START_COMMANDS } from '@sess/test-servers';
 import pg from 'pg';
 import { createClient } from 'redis';
-
-/** URL of the shared Redis. */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const databaseUrl = process.env.DATABASE_URL;
 /** `POSTGRES_URL`, else `DATABASE_URL` when it is a postgres URL, else the local test database. */
 export const POSTGRES_URL =
   process.env.POSTGRES_URL ??
   (databaseUrl && /^postgres(ql)?:/.test(databaseUrl) ? databaseUrl : 'postgres://postgres@127.0.0.1:5432/test');
-
-/** A short random suffix, so that concurrent runs never share keys or tables. */
-export function uniqueSuffix(): string {
-  return `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-}
 
 /** A connected node-redis client with bounded timeouts and no endless reconnects. */
 export async function connectRedis(url = REDIS_URL): Promise<ReturnType<typeof createClient>> {
@@ -27,12 +20,7 @@ export async function connectRedis(url = REDIS_URL): Promise<ReturnType<typeof c
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw new Error(
-      `Redis is not reachable at ${url} (${(error as Error).message}). Start it with: ` +
-        'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log ' +
-        '(or set REDIS_URL).',
-      { cause: error },
-    );
+    throw redisUnreachableError(url, error);
   }
   return client;
 }
@@ -47,7 +35,7 @@ export async function connectPostgres(): Promise<pg.Pool> {
     await pool.end().catch(() => undefined);
     throw new Error(
       `PostgreSQL is not reachable at ${POSTGRES_URL} (${(error as Error).message}). Start it with ` +
-        '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or set POSTGRES_URL.',
+        `\`${START_COMMANDS.postgres}\`, or set POSTGRES_URL.`,
       { cause: error },
     );
   }

@@ -7,6 +7,19 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 /** What a {@link TcpProxy} does with traffic right now. */
 export type ProxyState = 'forwarding' | 'frozen' | 'cut';
 
+/** Options of {@link TcpProxy}. */
+export interface TcpProxyOptions {
+  /**
+   * What becomes of connections across a freeze. `'resume'`: `freeze()` stops every byte of the
+   * open connections and holds new ones, and `restore()` lets them all go on (a server that paused
+   * and came back). `'drop'`: `freeze()` closes the open connections and holds new ones without an
+   * answer, and `restore()` closes those too, so that clients reconnect (a hung server that was
+   * restarted).
+   * @default 'resume'
+   */
+  frozenConnections?: 'resume' | 'drop';
+}
+
 /** One client connection and its upstream twin. */
 interface Link {
   client: Socket;
@@ -14,20 +27,23 @@ interface Link {
 }
 
 /**
- * Forwards loopback connections to `target`. `freeze()` stops every byte in both directions and
- * holds new connections (a hung server); `cut()` closes every connection and refuses new ones (a
- * server that is down); `restore()` forwards again, on the same port.
+ * Forwards loopback connections to `target`. `freeze()` makes the server hang (see
+ * {@link TcpProxyOptions.frozenConnections}); `cut()` closes every connection and refuses new ones
+ * (a server that is down); `restore()` forwards again, on the same port.
  */
 export class TcpProxy {
   readonly #target: { host: string; port: number };
+  readonly #dropFrozen: boolean;
   readonly #links = new Set<Link>();
   #server: Server | undefined;
   #state: ProxyState = 'forwarding';
   /** The port clients connect to; fixed once started, so their URLs stay valid across a cut. */
   port = 0;
 
-  constructor(target: { host: string; port: number }) {
+  /** @param target the server to forward to */
+  constructor(target: { host: string; port: number }, options: TcpProxyOptions = {}) {
     this.#target = target;
+    this.#dropFrozen = options.frozenConnections === 'drop';
   }
 
   /** The current state. */
@@ -79,9 +95,18 @@ export class TcpProxy {
     link.client.resume();
   }
 
-  /** Stops every byte both ways and holds new connections, without closing anything (a hung server). */
-  freeze(): void {
+  #closeAll(): void {
+    for (const { client, upstream } of this.#links) {
+      client.destroy();
+      upstream?.destroy();
+    }
+    this.#links.clear();
+  }
+
+  /** Makes the server hang: nothing answers until {@link restore}; a cut proxy accepts connections again. */
+  async freeze(): Promise<void> {
     this.#state = 'frozen';
+    if (this.#dropFrozen) this.#closeAll();
     for (const { client, upstream } of this.#links) {
       // Unpiped as well as paused: a pipe resumes its source on the next 'drain' of its destination.
       if (upstream) {
@@ -91,6 +116,7 @@ export class TcpProxy {
       }
       client.pause();
     }
+    if (!this.#server) await this.#listen(this.port);
   }
 
   /** Closes every connection and stops listening: new connections are refused (a server that is down). */
@@ -98,16 +124,13 @@ export class TcpProxy {
     this.#state = 'cut';
     const server = this.#server;
     this.#server = undefined;
-    for (const { client, upstream } of this.#links) {
-      client.destroy();
-      upstream?.destroy();
-    }
-    this.#links.clear();
+    this.#closeAll();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Forwards again: held connections go through, frozen ones resume, a cut proxy listens again. */
+  /** Forwards again, on the same port: held and frozen connections go on (or are closed, with `frozenConnections: 'drop'`). */
   async restore(): Promise<void> {
+    if (this.#state === 'frozen' && this.#dropFrozen) this.#closeAll();
     this.#state = 'forwarding';
     if (!this.#server) await this.#listen(this.port);
     for (const link of this.#links) {

@@ -6,6 +6,7 @@ export class CookieJar {
   /** Cookie values by name. */
   readonly cookies = new Map<string, string>();
 
+  /** @param base the server's base URL, such as `http://127.0.0.1:3000` */
   constructor(private readonly base: string) {}
 
   /** `fetch` a path of the server with this jar's cookies; stores the response's `Set-Cookie`s. */

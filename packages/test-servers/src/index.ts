@@ -1,0 +1,5 @@
+export * from './free-port.js';
+export * from './redis-cluster.js';
+export * from './redis-server.js';
+export * from './shared-servers.js';
+export * from './tcp-proxy.js';
