@@ -36,11 +36,20 @@ export interface SessionInterface<T extends object = SessionData> {
   close(): Promise<void>;
 }
 
-/** Extra state kept per request by the session interfaces. */
+/**
+ * Extra state kept per request by the session interfaces. Every field exists from the start (one
+ * object shape for V8), including those only server-side sessions use.
+ */
 export interface RequestState extends SessionState {
   request: SessionRequest;
   /** Whether the request carried a cookie of ours (so a destroyed session's cookie is expired). */
   hadCookie: boolean;
+  /** Server-side: the store ID of the loaded record (a hash of `id` by default). */
+  storeId: string | undefined;
+  /** Server-side: the verified cookie value as it came in, reused when the ID is unchanged. */
+  cookieValue: string | undefined;
+  /** Server-side: the session came from `migrateFrom`, so the old library's cookie is expired at save. */
+  migrated: boolean;
 }
 
 /** Shared machinery of the two session interfaces. */
@@ -68,9 +77,13 @@ export abstract class BaseSessions<T extends object> {
 
   /** State of a request that has no session yet. */
   protected newState(request: SessionRequest, hadCookie: boolean): RequestState {
-    const state: RequestState = {
+    const now = Date.now();
+    return {
       request,
       hadCookie,
+      storeId: undefined,
+      cookieValue: undefined,
+      migrated: false,
       id: undefined,
       secretIndex: 0,
       loaded: true,
@@ -82,29 +95,31 @@ export abstract class BaseSessions<T extends object> {
       ownerChanged: false,
       regenerated: false,
       destroyed: false,
-      retiredId: undefined,
       unlock: undefined,
-    };
-    this.resetToNew(state);
-    return state;
-  }
-
-  /** Turns `state` into a new empty session (the initializer's data), forgetting any loaded one. */
-  protected resetToNew(state: SessionState): void {
-    const now = Date.now();
-    Object.assign(state, {
-      id: undefined,
-      isNew: true,
-      loaded: true,
       data: { ...this.options.initial() },
       stored: undefined,
       createdAt: now,
       expiresAt: now + this.options.idleMs,
       owner: undefined,
-      ownerChanged: false,
-      regenerated: false,
-      destroyed: false,
-    } satisfies Partial<SessionState>);
+    };
+  }
+
+  /** Turns `state` into a new empty session (the initializer's data), forgetting any loaded one. */
+  protected resetToNew(state: RequestState): void {
+    const now = Date.now();
+    state.id = undefined;
+    state.storeId = undefined;
+    state.cookieValue = undefined;
+    state.isNew = true;
+    state.loaded = true;
+    state.data = { ...this.options.initial() };
+    state.stored = undefined;
+    state.createdAt = now;
+    state.expiresAt = now + this.options.idleMs;
+    state.owner = undefined;
+    state.ownerChanged = false;
+    state.regenerated = false;
+    state.destroyed = false;
     state.touched.clear();
     state.before.clear();
   }
@@ -125,7 +140,13 @@ export abstract class BaseSessions<T extends object> {
         }
       }
     }
-    Object.assign(state, loaded, { loaded: true, isNew: false });
+    state.data = loaded.data;
+    state.stored = loaded.stored;
+    state.createdAt = loaded.createdAt;
+    state.expiresAt = loaded.expiresAt;
+    state.owner = loaded.owner;
+    state.loaded = true;
+    state.isNew = false;
     return true;
   }
 

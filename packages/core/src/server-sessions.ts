@@ -14,16 +14,6 @@ import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifyS
 import { STATE, changedKeys, encodeAll, type Session } from './session.js';
 import type { SessionRecord, Store } from './store.js';
 
-/** Per-request state of a server-side session. */
-interface ServerState extends RequestState {
-  /** The store ID of the loaded record (a hash of `id` by default). */
-  storeId?: string;
-  /** The verified cookie value as it came in, reused when the ID is unchanged. */
-  cookieValue?: string;
-  /** The session came from `migrateFrom`: the old library's cookie is expired once it is saved. */
-  migrated?: boolean;
-}
-
 /** What a verified cookie value stands for. */
 interface VerifiedCookie {
   id: string;
@@ -61,7 +51,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   /** The session of `request`; a missing, tampered, unknown or expired cookie gives a new session. */
   async open(request: SessionRequest): Promise<Session<T>> {
     const candidates = readCookie(request.cookie, this.options.cookie.name);
-    const state: ServerState = this.newState(request, candidates.length > 0);
+    const state: RequestState = this.newState(request, candidates.length > 0);
     if (candidates.length === 0) {
       if (this.options.migrateFrom) await this.#migrate(state);
       return this.wrap(state);
@@ -100,7 +90,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     return this.wrap(state);
   }
 
-  async #load(state: ServerState): Promise<void> {
+  async #load(state: RequestState): Promise<void> {
     const id = state.id!;
     const storeId = state.storeId ?? (await this.#storeIdOfCookie(state.cookieValue!, id));
     if (this.options.locking) state.unlock = await this.#lock(storeId);
@@ -144,13 +134,6 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     state.storeId = storeId;
   }
 
-  /** A new session has no record and no cookie of its own yet. */
-  protected override resetToNew(state: ServerState): void {
-    super.resetToNew(state);
-    state.storeId = undefined;
-    state.cookieValue = undefined;
-  }
-
   /** The store ID of a verified cookie's ID, remembered with the cookie. */
   async #storeIdOfCookie(cookieValue: string, id: string): Promise<string> {
     const storeId = await storeIdOf(id, this.options.hashIds);
@@ -160,7 +143,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   }
 
   /** Carries a session of the library being replaced into this new one (saved with a new ID). */
-  async #migrate(state: ServerState): Promise<void> {
+  async #migrate(state: RequestState): Promise<void> {
     const source = this.options.migrateFrom!;
     for (const value of readCookie(state.request.cookie, source.cookieName)) {
       const legacy = await guard('migrate', this.options.storeTimeoutMs, 'read', () => source.read(value, state.request));
@@ -179,7 +162,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   }
 
   /** Once a migrated session is saved, the old library's cookie must not bring it back after a logout. */
-  #expireLegacyCookie(state: ServerState, response: SessionResponse, now: number): void {
+  #expireLegacyCookie(state: RequestState, response: SessionResponse, now: number): void {
     const source = this.options.migrateFrom!;
     if (source.cookieName === this.options.cookie.name) return;
     const options = { ...this.options.cookie, name: source.cookieName, path: source.cookiePath ?? '/', domain: source.cookieDomain };
@@ -212,7 +195,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
 
   /** Writes what changed (patch, set, touch or nothing) and the cookie; always releases the lock. */
   async save(session: Session<T>, response: SessionResponse): Promise<void> {
-    const state = session[STATE] as ServerState;
+    const state = session[STATE] as RequestState;
     try {
       if (!state.loaded) return;
       this.markAccessed(response);
@@ -222,7 +205,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     }
   }
 
-  async #write(state: ServerState, response: SessionResponse): Promise<void> {
+  async #write(state: RequestState, response: SessionResponse): Promise<void> {
     const now = Date.now();
     if (state.destroyed) {
       if (state.storeId !== undefined) {
@@ -306,7 +289,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     state.secretIndex = 0;
   }
 
-  async #signedValue(state: ServerState): Promise<string> {
+  async #signedValue(state: RequestState): Promise<string> {
     if (state.secretIndex === 0 && state.cookieValue !== undefined) return state.cookieValue;
     return signSessionId(state.id!, (await this.#keys)[0]!);
   }

@@ -35,8 +35,6 @@ export interface SessionState extends Partial<LoadedState> {
   ownerChanged: boolean;
   regenerated: boolean;
   destroyed: boolean;
-  /** The store ID whose record must be deleted at save (after `destroy` or `regenerate`). */
-  retiredId: string | undefined;
   /** Releases the session's lock; called once at save. */
   unlock: (() => Promise<void>) | undefined;
 }

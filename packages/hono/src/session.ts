@@ -7,6 +7,7 @@ import {
   type Session,
   type SessionData,
   type SessionInterface,
+  type SessionRequest,
   type SessionResponse,
   type SessionsOptions,
 } from '@sess/core';
@@ -47,19 +48,7 @@ export function session<T extends object = SessionData>(
 ): MiddlewareHandler<SessionEnv<T>> {
   const sessions = toSessionInterface(sessionsOrOptions);
   return async (context, next) => {
-    const opened = await sessions.open({
-      cookie: context.req.header('Cookie'),
-      // Getters: the core reads these only to write a cookie or check a binding.
-      get secure() {
-        return context.req.url.startsWith('https:');
-      },
-      get ip() {
-        return options.ip?.(context);
-      },
-      get userAgent() {
-        return context.req.header('User-Agent');
-      },
-    });
+    const opened = await sessions.open(new HonoSessionRequest(context, options.ip));
     context.set('session', opened);
     try {
       await next();
@@ -70,6 +59,35 @@ export function session<T extends object = SessionData>(
     }
     await sessions.save(opened, toSessionResponse(context));
   };
+}
+
+/**
+ * The request as the core sees it. Getters, because the core reads `secure`, `ip` and the user
+ * agent only to write a cookie or check a binding; a class, because V8 builds object literals with
+ * accessors on a slow path that costs more than the work they save.
+ */
+class HonoSessionRequest implements SessionRequest {
+  readonly cookie: string | undefined;
+  readonly #context: Context;
+  readonly #ip: SessionMiddlewareOptions['ip'];
+
+  constructor(context: Context, ip: SessionMiddlewareOptions['ip']) {
+    this.#context = context;
+    this.#ip = ip;
+    this.cookie = context.req.header('Cookie');
+  }
+
+  get secure(): boolean {
+    return this.#context.req.url.startsWith('https:');
+  }
+
+  get ip(): string | undefined {
+    return this.#ip?.(this.#context);
+  }
+
+  get userAgent(): string | undefined {
+    return this.#context.req.header('User-Agent');
+  }
 }
 
 function toSessionResponse(context: Context): SessionResponse {
