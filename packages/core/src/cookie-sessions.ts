@@ -7,7 +7,7 @@ import { BaseSessions, type RequestState, type SessionInterface } from './base-s
 import { readCookie } from './cookie-header.js';
 import { CookieTooLargeError, SessionConfigError } from './errors.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
-import { LruCache } from './lru-cache.js';
+import { LruMap } from './lru-map.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import { decryptPayload, deriveEncryptionKeys, encryptPayload } from './cookie-crypto.js';
 import type { SessionData } from './session-data.js';
@@ -49,7 +49,7 @@ const DECRYPTED_CACHE_SIZE = 1000;
 export class CookieSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
   readonly #keys: Promise<CryptoKey[]>;
   /** Cookie values already decrypted (or just encrypted): a returning visitor then costs no AES-GCM call. */
-  readonly #opened = new LruCache<string, { plaintext: string; keyIndex: number }>(DECRYPTED_CACHE_SIZE);
+  readonly #opened = new LruMap<string, { plaintext: string; keyIndex: number }>(DECRYPTED_CACHE_SIZE);
 
   /** @internal Use `createSessions`. */
   constructor(options: ResolvedOptions<T>) {

@@ -4,6 +4,7 @@
  * restart.
  */
 import { LockTimeoutError, SessionConfigError } from './errors.js';
+import { LruMap } from './lru-map.js';
 import { applyPatch, assertValidStoreId, lockToken } from './store-helpers.js';
 import type { LockOptions, SessionPatch, SessionRecord, Store, StoredData, Unlock } from './store.js';
 
@@ -68,7 +69,7 @@ export class MemoryStore implements Store {
   readonly #maxEntries: number;
   readonly #sweepIntervalMs: number;
   /** Insertion order is recency order: every access moves an entry to the end, eviction takes the first. */
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: LruMap<string, Entry>;
   readonly #locks = new Map<string, HeldLock>();
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -87,6 +88,7 @@ export class MemoryStore implements Store {
         `[${this.name}] sweepIntervalMs must be a finite number of ms, 0 or more (0 turns the sweep off), got ${String(options.sweepIntervalMs)}`,
       );
     }
+    this.#entries = new LruMap(this.#maxEntries);
   }
 
   /** How many records are held, counting expired ones not yet swept. */
@@ -99,8 +101,6 @@ export class MemoryStore implements Store {
     assertValidStoreId(id, this.name);
     const entry = this.#live(id, Date.now());
     if (!entry) return undefined;
-    this.#entries.delete(id);
-    this.#entries.set(id, entry);
     const record: SessionRecord = {
       data: JSON.parse(entry.data) as StoredData,
       createdAt: entry.createdAt,
@@ -113,8 +113,10 @@ export class MemoryStore implements Store {
   /** Inserts or replaces the record; a record that is already expired is not kept. */
   async set(id: string, record: SessionRecord): Promise<void> {
     assertValidStoreId(id, this.name);
-    this.#entries.delete(id);
-    if (record.expiresAt <= Date.now()) return;
+    if (record.expiresAt <= Date.now()) {
+      this.#entries.delete(id);
+      return;
+    }
     this.#write(id, {
       data: JSON.stringify(record.data),
       createdAt: record.createdAt,
@@ -134,8 +136,10 @@ export class MemoryStore implements Store {
     assertValidStoreId(id, this.name);
     const entry = this.#live(id, Date.now());
     if (!entry) return;
-    this.#entries.delete(id);
-    if (expiresAt <= Date.now()) return;
+    if (expiresAt <= Date.now()) {
+      this.#entries.delete(id);
+      return;
+    }
     this.#write(id, { ...entry, expiresAt });
   }
 
@@ -144,8 +148,10 @@ export class MemoryStore implements Store {
     assertValidStoreId(id, this.name);
     const entry = this.#live(id, Date.now());
     if (!entry) return;
-    this.#entries.delete(id);
-    if (expiresAt <= Date.now()) return;
+    if (expiresAt <= Date.now()) {
+      this.#entries.delete(id);
+      return;
+    }
     // No await between the read and the write: no other call can interleave, so the patch is atomic.
     const data = applyPatch(JSON.parse(entry.data) as StoredData, change);
     this.#write(id, { ...entry, data: JSON.stringify(data), expiresAt });
@@ -187,7 +193,7 @@ export class MemoryStore implements Store {
   async destroyByOwner(owner: string): Promise<number> {
     const now = Date.now();
     let count = 0;
-    for (const [id, entry] of this.#entries) {
+    for (const [id, entry] of this.#entries.entries()) {
       if (entry.owner !== owner) continue;
       this.#entries.delete(id);
       if (entry.expiresAt > now) count += 1;
@@ -212,7 +218,7 @@ export class MemoryStore implements Store {
     this.#sweepTimer = undefined;
   }
 
-  /** The entry if it exists and is live; an expired one is deleted on the way. */
+  /** The entry if it exists and is live (and now the most recently used); an expired one is deleted on the way. */
   #live(id: string, now: number): Entry | undefined {
     const entry = this.#entries.get(id);
     if (entry && entry.expiresAt <= now) {
@@ -222,21 +228,16 @@ export class MemoryStore implements Store {
     return entry;
   }
 
-  /** Appends an entry as the most recently used one, evicting the least recently used past the bound. */
+  /** Stores an entry as the most recently used one; the map evicts the least recently used past the bound. */
   #write(id: string, entry: Entry): void {
     this.#entries.set(id, entry);
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done) break;
-      this.#entries.delete(oldest.value);
-    }
     this.#startSweep();
   }
 
   #sweep(): number {
     const now = Date.now();
     let count = 0;
-    for (const [id, entry] of this.#entries) {
+    for (const [id, entry] of this.#entries.entries()) {
       if (entry.expiresAt <= now) {
         this.#entries.delete(id);
         count += 1;

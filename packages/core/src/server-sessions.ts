@@ -7,7 +7,7 @@ import { SessionConfigError } from './errors.js';
 import { guard } from './guarded-store.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { LruCache } from './lru-cache.js';
+import { LruMap } from './lru-map.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { SessionData } from './session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from './session-id.js';
@@ -35,7 +35,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
    * Cookie values already verified, with their store IDs: a returning visitor then costs no HMAC
    * and no hash. Web Crypto calls are asynchronous jobs, far dearer than a map lookup.
    */
-  readonly #verified = new LruCache<string, VerifiedCookie>(VERIFIED_CACHE_SIZE);
+  readonly #verified = new LruMap<string, VerifiedCookie>(VERIFIED_CACHE_SIZE);
 
   /** @internal Use `createSessions`. */
   constructor(store: Store, options: ResolvedOptions<T>) {
