@@ -231,6 +231,43 @@ export abstract class BaseSessions<T extends object> {
     return new Session<T>(state, this.options.codec);
   }
 
+  /** Writes what changed and the headers, then releases the session's lock (also when writing fails). */
+  async save(session: Session<T>, response: SessionResponse): Promise<void> {
+    const state = session[STATE] as RequestState;
+    try {
+      if (!state.loaded) return;
+      this.markAccessed(response);
+      await this.write(state, response);
+    } finally {
+      await this.unlock(state);
+    }
+  }
+
+  /** Writes a loaded session: to the store and/or the cookie, as the implementation keeps it. */
+  protected abstract write(state: RequestState, response: SessionResponse): Promise<void>;
+
+  /**
+   * After `destroy()`: the old session is gone, and values set afterwards start a fresh one with a
+   * new ID. Returns `true` when nothing is left to write (the cookie has been expired).
+   */
+  protected restartAfterDestroy(state: RequestState, response: SessionResponse, now: number): boolean {
+    const data = state.data!;
+    const owner = state.owner;
+    this.resetToNew(state);
+    if (Object.keys(data).length === 0) {
+      if (state.hadCookie) this.expireCookie(state, response, now);
+      return true;
+    }
+    state.data = data;
+    state.owner = owner;
+    state.ownerChanged = owner !== undefined;
+    for (const key of Object.keys(data)) {
+      state.touched.add(key);
+      state.before.set(key, undefined);
+    }
+    return false;
+  }
+
   /** Releases the lock of `session`, if it holds one; never rejects (see {@link BaseSessions.unlock}). */
   async release(session: Session<T>): Promise<void> {
     await this.unlock(session[STATE]);

@@ -11,7 +11,7 @@ import { LruMap } from './lru-map.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import { decryptPayload, deriveEncryptionKeys, encryptPayload } from './cookie-crypto.js';
 import type { SessionData } from './session-data.js';
-import { STATE, changedKeys, encodeAll, type Session } from './session.js';
+import { changedKeys, encodeAll, type Session } from './session.js';
 import type { StoredData } from './store.js';
 
 /** Browsers keep at most 4096 bytes of one cookie (name, value and attributes). */
@@ -103,29 +103,9 @@ export class CookieSessions<T extends object = SessionData> extends BaseSessions
   }
 
   /** Re-encrypts the cookie when something changed, renewal is due, or an old secret was used. */
-  async save(session: Session<T>, response: SessionResponse): Promise<void> {
-    const state = session[STATE] as RequestState;
-    try {
-      if (!state.loaded) return;
-      this.markAccessed(response);
-      await this.#write(state, response);
-    } finally {
-      await this.release(session);
-    }
-  }
-
-  async #write(state: RequestState, response: SessionResponse): Promise<void> {
+  protected async write(state: RequestState, response: SessionResponse): Promise<void> {
     const now = Date.now();
-    if (state.destroyed) {
-      const data = state.data!;
-      const owner = state.owner;
-      this.resetToNew(state);
-      if (Object.keys(data).length === 0) {
-        if (state.hadCookie) this.expireCookie(state, response, now);
-        return;
-      }
-      Object.assign(state, { data, owner, ownerChanged: true });
-    }
+    if (state.destroyed && this.restartAfterDestroy(state, response, now)) return;
     const changed = changedKeys(state, this.options.codec) !== undefined || state.ownerChanged;
     if (state.isNew && !changed) return;
     if (state.isNew || state.regenerated) state.createdAt = now;

@@ -11,7 +11,7 @@ import { LruMap } from './lru-map.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { SessionData } from './session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from './session-id.js';
-import { STATE, changedKeys, encodeAll, type Session } from './session.js';
+import { changedKeys, encodeAll, type Session } from './session.js';
 import type { SessionRecord, Store } from './store.js';
 
 /** What a verified cookie value stands for. */
@@ -193,39 +193,15 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   }
 
 
-  /** Writes what changed (patch, set, touch or nothing) and the cookie; always releases the lock. */
-  async save(session: Session<T>, response: SessionResponse): Promise<void> {
-    const state = session[STATE] as RequestState;
-    try {
-      if (!state.loaded) return;
-      this.markAccessed(response);
-      await this.#write(state, response);
-    } finally {
-      await this.unlock(state);
-    }
-  }
-
-  async #write(state: RequestState, response: SessionResponse): Promise<void> {
+  /** Writes what changed (patch, set, touch or nothing) and the cookie. */
+  protected async write(state: RequestState, response: SessionResponse): Promise<void> {
     const now = Date.now();
     if (state.destroyed) {
       if (state.storeId !== undefined) {
         const storeId = state.storeId;
         await this.#call('destroy', () => this.store.destroy(storeId));
       }
-      const owner = state.owner;
-      const data = state.data!;
-      this.resetToNew(state);
-      // Values set after destroy() start a fresh session; otherwise the browser forgets the cookie.
-      if (Object.keys(data).length === 0) {
-        if (state.hadCookie) this.expireCookie(state, response, now);
-        return;
-      }
-      state.data = data;
-      state.owner = owner;
-      for (const key of Object.keys(data)) {
-        state.touched.add(key);
-        state.before.set(key, undefined);
-      }
+      if (this.restartAfterDestroy(state, response, now)) return;
     }
 
     if (state.isNew || state.regenerated) {
