@@ -55,3 +55,16 @@ export function lockToken(): string {
   for (const byte of bytes) token += byte.toString(16).padStart(2, '0');
   return token;
 }
+
+/**
+ * Settles like `promise`, or rejects with `onTimeout()` after `timeoutMs` if it has not settled by
+ * then. For stores whose driver has no timeout of its own for some step (a pool checkout, a user's
+ * client), so that the store never hangs even without the core's own deadline around it.
+ */
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

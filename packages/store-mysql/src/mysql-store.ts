@@ -4,6 +4,7 @@ import {
   StoreUnavailableError,
   assertValidStoreId,
   pollForLock,
+  withTimeout,
   type LockOptions,
   type SessionPatch,
   type SessionRecord,
@@ -14,7 +15,6 @@ import {
 import { createPool } from 'mysql2/promise';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { DEFAULT_TABLE_NAME, mysqlSchema, parseTableName } from './mysql-schema.js';
-import { withTimeout } from './with-timeout.js';
 
 const NAME = 'mysql';
 

@@ -4,6 +4,7 @@ import {
   StoreUnavailableError,
   assertValidStoreId,
   pollForLock,
+  withTimeout,
   type LockOptions,
   type SessionPatch,
   type SessionRecord,
@@ -14,7 +15,6 @@ import pg from 'pg';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { escapeJsonbString, fromJsonbText, toJsonbText } from './jsonb-text.js';
 import { DEFAULT_TABLE_NAME, parseTableName, postgresSchema } from './postgres-schema.js';
-import { withTimeout } from './with-timeout.js';
 
 const NAME = 'postgres';
 

@@ -5,6 +5,7 @@
 import {
   StoreUnavailableError,
   assertValidStoreId,
+  withTimeout,
   type SessionRecord,
   type Store,
   type StoredData,
@@ -97,26 +98,15 @@ export function unstorageStore(storage: Storage, options: UnstorageStoreOptions 
 
   /** Runs one storage call under the timeout, turning any failure into `StoreUnavailableError`. */
   function call<T>(what: string, run: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new StoreUnavailableError(name, `${what} did not answer within ${timeoutMs} ms. Check the storage driver's backend.`)),
-        timeoutMs,
-      );
-      run().then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(
-            new StoreUnavailableError(name, `${what} failed: ${(error as Error)?.message ?? String(error)}. Check the storage driver's backend.`, {
-              cause: error,
-            }),
-          );
-        },
-      );
+    const wrapped = run().catch((error: unknown) => {
+      const message = `${what} failed: ${(error as Error)?.message ?? String(error)}. Check the storage driver's backend.`;
+      throw new StoreUnavailableError(name, message, { cause: error });
     });
+    return withTimeout(
+      wrapped,
+      timeoutMs,
+      () => new StoreUnavailableError(name, `${what} did not answer within ${timeoutMs} ms. Check the storage driver's backend.`),
+    );
   }
 
   /** Every record key under the base, as the storage lists them. */
