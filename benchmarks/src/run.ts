@@ -48,11 +48,13 @@ function difference(after: Record<string, number>, before: Record<string, number
  * counts are checked and before the next run starts.
  */
 async function settledCounters(server: ServerProcess): Promise<Record<string, number>> {
-  let previous = JSON.stringify(await server.counters());
+  // CPU time moves on every poll; quiet means no request and no store call moved.
+  const activity = (counters: Record<string, number>) => JSON.stringify({ ...counters, 'cpu.micros': 0 });
+  let previous = activity(await server.counters());
   for (let attempt = 0; attempt < 50; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const current = await server.counters();
-    const text = JSON.stringify(current);
+    const text = activity(current);
     if (text === previous) return current;
     previous = text;
   }
@@ -65,6 +67,8 @@ async function runOnce(live: Live, endpoint: Endpoint, seconds: number, record: 
   const before = await server.counters();
   const measurement = await measure(server, jars, endpoint, seconds);
   const after = await settledCounters(server);
+  const delta = difference(after, before);
+  measurement.cpuMicrosPerRequest = (delta['cpu.micros'] ?? 0) / (delta['http.requests'] || 1);
   const total = await totalCount(server, jars);
   const changed = total - live.total;
   const problems: string[] = [];
@@ -82,9 +86,9 @@ async function runOnce(live: Live, endpoint: Endpoint, seconds: number, record: 
   const slot = (result.endpoints[endpoint.name] ??= { rounds: [], counters: {}, ok: 0 } satisfies EndpointResult);
   slot.rounds.push(measurement);
   slot.ok += measurement.ok;
-  for (const [key, value] of Object.entries(difference(after, before))) slot.counters[key] = (slot.counters[key] ?? 0) + value;
+  for (const [key, value] of Object.entries(delta)) slot.counters[key] = (slot.counters[key] ?? 0) + value;
   log(
-    `  ${result.target.id.padEnd(34)} ${endpoint.name.padEnd(18)} ${Math.round(measurement.requestsPerSecond).toString().padStart(6)} req/s  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms${problems.length ? `  CHECK FAILED: ${problems.join('; ')}` : ''}`,
+    `  ${result.target.id.padEnd(34)} ${endpoint.name.padEnd(18)} ${Math.round(measurement.requestsPerSecond).toString().padStart(6)} req/s  ${measurement.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/req  p50 ${measurement.p50} ms  p99 ${measurement.p99} ms${problems.length ? `  CHECK FAILED: ${problems.join('; ')}` : ''}`,
   );
 }
 

@@ -7,7 +7,10 @@ import type { SessionRequest, SessionResponse } from './http-types.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import { BIND_KEY, EXPIRY_KEY, type ExpirySettings, type SessionData } from './session-data.js';
 import type { SessionEvent } from './session-event.js';
-import { STATE, Session, type LoadedState, type SessionState } from './session.js';
+import { changedKeys, STATE, Session, type LoadedState, type SessionState } from './session.js';
+
+/** What `save` returns when `commit` finished on the spot. */
+const DONE: Promise<void> = Promise.resolve();
 
 /**
  * Flask's `SessionInterface`, framework-free: `open` a session for a request, `save` it into the
@@ -23,6 +26,13 @@ export interface SessionInterface<T extends object = SessionData> {
    * Call it before the response headers are sent, also when the handler failed.
    */
   save(session: Session<T>, response: SessionResponse): Promise<void>;
+  /**
+   * `save`, finished on the spot when it needs no I/O: returns `undefined` when the session is
+   * already saved (a read-only request inside its renewal window, the common case), else the
+   * promise of the write. Adapters call it so that a read-only request never waits a tick for its
+   * response. Optional for other implementations of this interface: adapters fall back to `save`.
+   */
+  commit?(session: Session<T>, response: SessionResponse): Promise<void> | undefined;
   /** Releases the session's lock without saving (for a response that is abandoned). Idempotent. */
   release(session: Session<T>): Promise<void>;
   /** Ends every session whose `owner` is `owner` ("log out everywhere"); returns how many. */
@@ -232,8 +242,24 @@ export abstract class BaseSessions<T extends object> {
   }
 
   /** Writes what changed and the headers, then releases the session's lock (also when writing fails). */
-  async save(session: Session<T>, response: SessionResponse): Promise<void> {
+  save(session: Session<T>, response: SessionResponse): Promise<void> {
+    return this.commit(session, response) ?? DONE;
+  }
+
+  /** {@link SessionInterface.commit}: `save`, without a promise when nothing needs I/O. */
+  commit(session: Session<T>, response: SessionResponse): Promise<void> | undefined {
     const state = session[STATE] as RequestState;
+    if (state.unlock !== undefined) return this.#saveAndUnlock(state, response);
+    if (!state.loaded) return undefined;
+    try {
+      this.markAccessed(response);
+      return this.write(state, response);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #saveAndUnlock(state: RequestState, response: SessionResponse): Promise<void> {
     try {
       if (!state.loaded) return;
       this.markAccessed(response);
@@ -243,8 +269,23 @@ export abstract class BaseSessions<T extends object> {
     }
   }
 
-  /** Writes a loaded session: to the store and/or the cookie, as the implementation keeps it. */
-  protected abstract write(state: RequestState, response: SessionResponse): Promise<void>;
+  /**
+   * Writes a loaded session: to the store and/or the cookie, as the implementation keeps it.
+   * Returns `undefined` when there was nothing to write (see {@link BaseSessions.unchanged}), so
+   * that a read-only request costs no promise.
+   */
+  protected abstract write(state: RequestState, response: SessionResponse): Promise<void> | undefined;
+
+  /**
+   * Whether saving `state` has nothing to do: not destroyed or regenerated, no key changed, and
+   * neither a renewal nor a re-signing with the current secret is due.
+   */
+  protected unchanged(state: RequestState): boolean {
+    if (state.destroyed || state.regenerated || state.ownerChanged) return false;
+    if (changedKeys(state, this.options.codec) !== undefined) return false;
+    if (state.isNew) return true;
+    return state.secretIndex === 0 && !this.renewalDue(state, this.deadline(state, Date.now()));
+  }
 
   /**
    * After `destroy()`: the old session is gone, and values set afterwards start a fresh one with a

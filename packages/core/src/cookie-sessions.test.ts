@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
+import { CookieSessions } from './cookie-sessions.js';
 import { createSessions } from './create-sessions.js';
+import type { CryptoBackend } from './crypto-backend.js';
 import { CookieTooLargeError, SessionConfigError } from './errors.js';
+import { nodeCryptoBackend } from './node-crypto-backend.js';
+import { resolveOptions } from './resolve-options.js';
 import { Browser, TestResponse } from './testing/http.js';
+import { webCryptoBackend } from './web-crypto-backend.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0001';
 const OLD_SECRET = 'an-older-secret-that-is-long-enough-0002';
@@ -92,5 +97,31 @@ describe('cookie sessions', () => {
     const value = response.setCookies[0]!.split(';')[0]!.slice('one='.length);
     expect((await one.open({ cookie: `one=${value}` })).get('user')).toBe('ada');
     expect((await two.open({ cookie: `two=${value}` })).get('user')).toBeUndefined();
+  });
+});
+
+describe.each([
+  ['node:crypto', nodeCryptoBackend()!, 'Web Crypto', webCryptoBackend],
+  ['Web Crypto', webCryptoBackend, 'node:crypto', nodeCryptoBackend()!],
+] as [string, CryptoBackend, string, CryptoBackend][])('cookie sessions written with %s, read with %s', (_a, writer, _b, reader) => {
+  const sessions = (secret: string | string[], backend: CryptoBackend) =>
+    new Browser(new CookieSessions<Record<string, unknown>>(resolveOptions({ store: 'cookie', secret }), backend));
+
+  it('keep their data, rotate secrets across the switch, and reject tampering', async () => {
+    const old = sessions(OLD_SECRET, writer);
+    await old.request((session) => session.set('user', 'ada'));
+    const rotated = sessions([SECRET, OLD_SECRET], reader);
+    rotated.cookie = old.cookie;
+    const { result, response } = await rotated.request((session) => session.get('user'));
+    expect(result).toBe('ada');
+    expect(response.setCookies).toHaveLength(1);
+    const fresh = sessions(SECRET, writer);
+    fresh.cookie = rotated.cookie;
+    expect((await fresh.request((session) => session.get('user'))).result).toBe('ada');
+    const value = rotated.cookie!;
+    const index = Math.floor(value.length / 2);
+    const tampered = sessions(SECRET, reader);
+    tampered.cookie = value.slice(0, index) + (value[index] === 'A' ? 'B' : 'A') + value.slice(index + 1);
+    expect((await tampered.request((session) => session.get('user'))).result).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
 import { readCookie } from './cookie-header.js';
+import { type AesGcmKey, type CryptoBackend, defaultCryptoBackend } from './crypto-backend.js';
 import { CookieTooLargeError, SessionConfigError } from './errors.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { LruMap } from './lru-map.js';
@@ -47,14 +48,14 @@ const DECRYPTED_CACHE_SIZE = 1000;
 
 /** {@link SessionInterface} keeping the data in an encrypted cookie. Created by `createSessions({ store: 'cookie' })`. */
 export class CookieSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
-  readonly #keys: Promise<CryptoKey[]>;
+  readonly #keys: Promise<AesGcmKey[]>;
   /** Cookie values already decrypted (or just encrypted): a returning visitor then costs no AES-GCM call. */
   readonly #opened = new LruMap<string, { plaintext: string; keyIndex: number }>(DECRYPTED_CACHE_SIZE);
 
-  /** @internal Use `createSessions`. */
-  constructor(options: ResolvedOptions<T>) {
+  /** @internal Use `createSessions`. `backend` is chosen by the runtime unless a test forces one. */
+  constructor(options: ResolvedOptions<T>, backend: CryptoBackend = defaultCryptoBackend()) {
     super(options);
-    this.#keys = deriveEncryptionKeys(options.secrets);
+    this.#keys = deriveEncryptionKeys(options.secrets, backend);
   }
 
   /** The session in the request's cookie, or a new one when it is missing, forged, stale or undecryptable. */
@@ -103,7 +104,11 @@ export class CookieSessions<T extends object = SessionData> extends BaseSessions
   }
 
   /** Re-encrypts the cookie when something changed, renewal is due, or an old secret was used. */
-  protected async write(state: RequestState, response: SessionResponse): Promise<void> {
+  protected write(state: RequestState, response: SessionResponse): Promise<void> | undefined {
+    return this.unchanged(state) ? undefined : this.#write(state, response);
+  }
+
+  async #write(state: RequestState, response: SessionResponse): Promise<void> {
     const now = Date.now();
     if (state.destroyed && this.restartAfterDestroy(state, response, now)) return;
     const changed = changedKeys(state, this.options.codec) !== undefined || state.ownerChanged;

@@ -1,10 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSessions } from './create-sessions.js';
+import { type CryptoBackend, defaultCryptoBackend } from './crypto-backend.js';
 import { StoreUnavailableError } from './errors.js';
+import { nodeCryptoBackend } from './node-crypto-backend.js';
+import { resolveOptions } from './resolve-options.js';
+import { ServerSessions } from './server-sessions.js';
 import type { SessionsOptions } from './sessions-options.js';
 import type { Store } from './store.js';
 import { Browser, TestResponse } from './testing/http.js';
 import { RecordingStore } from './testing/recording-store.js';
+import { webCryptoBackend } from './web-crypto-backend.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0001';
 const OLD_SECRET = 'an-older-secret-that-is-long-enough-0002';
@@ -402,19 +407,73 @@ describe('signature encoding', () => {
   });
 });
 
+/** `backend`, counting the HMAC verifications and hashes it makes. */
+function counted(backend: CryptoBackend): { backend: CryptoBackend; calls: { verify: number; sha256: number } } {
+  const calls = { verify: 0, sha256: 0 };
+  return {
+    calls,
+    backend: {
+      name: backend.name,
+      aesGcmKey: (...args) => backend.aesGcmKey(...args),
+      sha256: (data) => {
+        calls.sha256++;
+        return backend.sha256(data);
+      },
+      hmacKey: async (secret) => {
+        const key = await backend.hmacKey(secret);
+        return {
+          sign: (data) => key.sign(data),
+          verify: (data, signature) => {
+            calls.verify++;
+            return key.verify(data, signature);
+          },
+        };
+      },
+    },
+  };
+}
+
 describe('hot path', () => {
   it('verifies and hashes a returning cookie once, then serves it from memory', async () => {
-    const { browser } = setup();
+    const store = new RecordingStore();
+    const writer = counted(defaultCryptoBackend());
+    const browser = new Browser(new ServerSessions<Record<string, unknown>>(store, resolveOptions({ store, secret: SECRET }), writer.backend));
     await browser.request((session) => session.set('user', 'ada'));
-    const verify = vi.spyOn(crypto.subtle, 'verify');
-    const digest = vi.spyOn(crypto.subtle, 'digest');
-    try {
-      for (let i = 0; i < 3; i++) expect((await browser.request((session) => session.get('user'))).result).toBe('ada');
-      expect(verify).not.toHaveBeenCalled();
-      expect(digest).not.toHaveBeenCalled();
-    } finally {
-      verify.mockRestore();
-      digest.mockRestore();
-    }
+    expect(writer.calls).toEqual({ verify: 0, sha256: 1 });
+    for (let i = 0; i < 3; i++) expect((await browser.request((session) => session.get('user'))).result).toBe('ada');
+    expect(writer.calls).toEqual({ verify: 0, sha256: 1 });
+
+    // Another process (empty cache) pays once for the same cookie, then serves it from memory too.
+    const reader = counted(defaultCryptoBackend());
+    const other = new Browser(new ServerSessions<Record<string, unknown>>(store, resolveOptions({ store, secret: SECRET }), reader.backend));
+    other.cookie = browser.cookie;
+    for (let i = 0; i < 3; i++) expect((await other.request((session) => session.get('user'))).result).toBe('ada');
+    expect(reader.calls).toEqual({ verify: 1, sha256: 1 });
+  });
+});
+
+describe.each([
+  ['node:crypto', nodeCryptoBackend()!, 'Web Crypto', webCryptoBackend],
+  ['Web Crypto', webCryptoBackend, 'node:crypto', nodeCryptoBackend()!],
+] as [string, CryptoBackend, string, CryptoBackend][])('server sessions written with %s, read with %s', (_a, writer, _b, reader) => {
+  it('find the same record, rotate secrets across the switch, and reject a forged signature', async () => {
+    const store = new RecordingStore();
+    const browser = (secret: string | string[], backend: CryptoBackend, cookie?: string) => {
+      const made = new Browser(new ServerSessions<Record<string, unknown>>(store, resolveOptions({ store, secret }), backend));
+      made.cookie = cookie;
+      return made;
+    };
+    const old = browser(OLD_SECRET, writer);
+    await old.request((session) => session.set('user', 'ada'));
+    const rotated = browser([SECRET, OLD_SECRET], reader, old.cookie);
+    const { result, response } = await rotated.request((session) => session.get('user'));
+    expect(result).toBe('ada');
+    expect(response.setCookies).toHaveLength(1);
+    expect(rotated.cookie!.split('.')[0]).toBe(old.cookie!.split('.')[0]);
+    expect((await browser(SECRET, writer, rotated.cookie).request((session) => session.get('user'))).result).toBe('ada');
+    const value = rotated.cookie!;
+    const forged = value.slice(0, 50) + (value[50] === 'A' ? 'B' : 'A') + value.slice(51);
+    expect((await browser(SECRET, reader, forged).request((session) => session.get('user'))).result).toBeUndefined();
+    expect((await browser(SECRET, writer, forged).request((session) => session.get('user'))).result).toBeUndefined();
   });
 });

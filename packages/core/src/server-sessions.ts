@@ -3,6 +3,7 @@
  */
 import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
 import { readCookie, serializeCookie } from './cookie-header.js';
+import { type CryptoBackend, defaultCryptoBackend, type HmacKey } from './crypto-backend.js';
 import { SessionConfigError } from './errors.js';
 import { guard } from './guarded-store.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
@@ -29,19 +30,22 @@ const VERIFIED_CACHE_SIZE = 10_000;
 export class ServerSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
   /** The store sessions are kept in. */
   readonly store: Store;
-  readonly #keys: Promise<CryptoKey[]>;
+  readonly #crypto: CryptoBackend;
+  readonly #keys: Promise<HmacKey[]>;
   readonly #mutex = new KeyedMutex();
   /**
    * Cookie values already verified, with their store IDs: a returning visitor then costs no HMAC
-   * and no hash. Web Crypto calls are asynchronous jobs, far dearer than a map lookup.
+   * and no hash. Even synchronous `node:crypto` takes microseconds per call and Web Crypto calls are
+   * asynchronous jobs, both far dearer than a map lookup.
    */
   readonly #verified = new LruMap<string, VerifiedCookie>(VERIFIED_CACHE_SIZE);
 
-  /** @internal Use `createSessions`. */
-  constructor(store: Store, options: ResolvedOptions<T>) {
+  /** @internal Use `createSessions`. `backend` is chosen by the runtime unless a test forces one. */
+  constructor(store: Store, options: ResolvedOptions<T>, backend: CryptoBackend = defaultCryptoBackend()) {
     super(options);
     this.store = store;
-    this.#keys = importSigningKeys(options.secrets);
+    this.#crypto = backend;
+    this.#keys = importSigningKeys(options.secrets, backend);
   }
 
   #call<R>(what: string, call: () => Promise<R>): Promise<R> {
@@ -136,7 +140,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
 
   /** The store ID of a verified cookie's ID, remembered with the cookie. */
   async #storeIdOfCookie(cookieValue: string, id: string): Promise<string> {
-    const storeId = await storeIdOf(id, this.options.hashIds);
+    const storeId = await storeIdOf(id, this.options.hashIds, this.#crypto);
     const verified = this.#verified.get(cookieValue);
     if (verified !== undefined) verified.storeId = storeId;
     return storeId;
@@ -194,7 +198,13 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
 
 
   /** Writes what changed (patch, set, touch or nothing) and the cookie. */
-  protected async write(state: RequestState, response: SessionResponse): Promise<void> {
+  protected write(state: RequestState, response: SessionResponse): Promise<void> | undefined {
+    // Binding first: a client trait recorded for the first time is a change to write.
+    if (!state.isNew && !state.destroyed) this.bind(state);
+    return this.unchanged(state) ? undefined : this.#write(state, response);
+  }
+
+  async #write(state: RequestState, response: SessionResponse): Promise<void> {
     const now = Date.now();
     if (state.destroyed) {
       if (state.storeId !== undefined) {
@@ -209,7 +219,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       this.bind(state);
       const retired = state.isNew ? undefined : state.storeId;
       const id = generateSessionId();
-      const storeId = await storeIdOf(id, this.options.hashIds);
+      const storeId = await storeIdOf(id, this.options.hashIds, this.#crypto);
       state.createdAt = now;
       state.expiresAt = this.deadline(state, now);
       const record: SessionRecord = {

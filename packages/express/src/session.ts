@@ -2,7 +2,7 @@
  * Express 4 and 5 middleware: opens the session before the route runs and saves it when the route
  * starts its response, holding the response back until the store has the change.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import {
   toSessionInterface,
   type Session,
@@ -55,20 +55,18 @@ const BODY_HEADERS = ['content-length', 'content-type', 'content-encoding', 'con
  */
 export function session(sessionsOrOptions: SessionInterface<SessionData> | SessionsOptions<SessionData>): SessionMiddleware {
   const sessions = toSessionInterface(sessionsOrOptions);
+  // Before the first request, so that middleware that captures `res.end` per request (compression)
+  // already captures the holdable one.
+  makeAllHoldable(ServerResponse.prototype);
   return (request: ExpressRequest, response, next) => {
     sessions.open(new ExpressSessionRequest(request)).then((opened) => {
       request.session = opened;
-      holdUntilSaved(sessions, opened, response, next);
+      holdUntilSaved(new ResponseHold(sessions, opened, response, next));
       next();
     }, next);
   };
 }
 
-/**
- * The request as the core sees it. Getters, because Express computes `ip` and `secure` from its
- * proxy settings, work the core rarely needs; a class, because V8 builds object literals with
- * accessors on a slow path that costs more than the work they save.
- */
 class ExpressSessionRequest implements SessionRequest {
   readonly cookie: string | undefined;
   readonly #request: ExpressRequest;
@@ -91,75 +89,152 @@ class ExpressSessionRequest implements SessionRequest {
   }
 }
 
-function toSessionResponse(response: ServerResponse): SessionResponse {
-  return {
-    getHeader(name) {
-      const value = response.getHeader(name);
-      if (value === undefined) return undefined;
-      return Array.isArray(value) ? value.join(', ') : String(value);
-    },
-    setHeader: (name, value) => void response.setHeader(name, value),
-    appendHeader: (name, value) => void response.appendHeader(name, value),
-  };
+/** The response as the core sees it: its headers. */
+class ExpressSessionResponse implements SessionResponse {
+  readonly #response: ServerResponse;
+
+  constructor(response: ServerResponse) {
+    this.#response = response;
+  }
+
+  getHeader(name: string): string | undefined {
+    const value = this.#response.getHeader(name);
+    if (value === undefined) return undefined;
+    return Array.isArray(value) ? value.join(', ') : String(value);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#response.setHeader(name, value);
+  }
+
+  appendHeader(name: string, value: string): void {
+    this.#response.appendHeader(name, value);
+  }
 }
 
+/** The hold of each response that is waiting for its save. */
+const holds = new WeakMap<ServerResponse, ResponseHold>();
+
 /**
- * Wraps `writeHead`, `write` and `end`: the first call starts `save`, and every call is queued and
- * replayed in order once it is done, so the session's headers are in place before the real
- * `writeHead`. Wrapping these three catches every way Express answers, since all of them end there.
+ * One response held until its session is saved. The first of `writeHead`, `write` or `end` saves:
+ * when the save needs no I/O (a read-only request) the call goes straight through; otherwise it and
+ * every later call are queued and replayed in order once the store has the change, so the session's
+ * headers are in place before the real `writeHead`. These three catch every way Express answers,
+ * since all of them end there.
  */
-function holdUntilSaved(
-  sessions: SessionInterface<SessionData>,
-  opened: Session<SessionData>,
-  response: ServerResponse,
-  next: (error?: unknown) => void,
-): void {
-  const original = { writeHead: response.writeHead, write: response.write, end: response.end };
-  const queue: Array<{ method: Written; args: unknown[] }> = [];
-  // waiting: nothing written yet; saving: calls are queued; open: calls go straight through.
-  let phase: 'waiting' | 'saving' | 'open' = 'waiting';
+class ResponseHold {
+  /** waiting: nothing written yet; saving: calls are queued; open: calls go straight through. */
+  phase: 'waiting' | 'saving' | 'open' = 'waiting';
+  readonly #queue: Array<{ method: Written; args: unknown[] }> = [];
 
-  const call = (method: Written, args: unknown[]): unknown =>
-    (original[method] as (...rest: unknown[]) => unknown).apply(response, args);
+  constructor(
+    readonly sessions: SessionInterface<SessionData>,
+    readonly session: Session<SessionData>,
+    readonly response: ServerResponse,
+    readonly next: (error?: unknown) => void,
+  ) {}
 
-  const intercept = (method: Written) =>
-    function (this: ServerResponse, ...args: unknown[]): unknown {
-      if (phase === 'open') return call(method, args);
-      queue.push({ method, args });
-      if (phase === 'waiting') {
-        phase = 'saving';
-        sessions.save(opened, toSessionResponse(response)).then(
-          () => {
-            phase = 'open';
-            try {
-              for (const queued of queue.splice(0)) call(queued.method, queued.args);
-            } catch (error) {
-              // What would have been thrown in the handler (a bad status code...) goes to Express.
-              next(error);
-            }
-          },
-          (error: unknown) => {
-            // Nothing was sent: drop the handler's response and let the app's error handler answer.
-            phase = 'open';
-            queue.length = 0;
-            for (const name of BODY_HEADERS) response.removeHeader(name);
-            next(error);
-          },
-        );
+  /** A call of `method` (by the handler, or by Node itself: `end` calls `writeHead`). */
+  intercept(method: Written, original: Function, args: unknown[]): unknown {
+    if (this.phase === 'open') return original.apply(this.response, args);
+    if (this.phase === 'waiting') {
+      const response = new ExpressSessionResponse(this.response);
+      const pending = this.sessions.commit
+        ? this.sessions.commit(this.session, response)
+        : this.sessions.save(this.session, response);
+      if (pending === undefined) {
+        this.#open();
+        return original.apply(this.response, args);
       }
-      // A queued write is buffered here, so the caller need not wait for 'drain'.
-      return method === 'write' ? true : this;
-    };
+      this.phase = 'saving';
+      pending.then(
+        () => this.#flush(),
+        (error: unknown) => this.#fail(error),
+      );
+    }
+    this.#queue.push({ method, args });
+    // A queued write is buffered here, so the caller need not wait for 'drain'.
+    return method === 'write' ? true : this.response;
+  }
 
-  response.writeHead = intercept('writeHead') as ServerResponse['writeHead'];
-  response.write = intercept('write') as ServerResponse['write'];
-  response.end = intercept('end') as ServerResponse['end'];
+  /** The response closed: if nothing was written, the handler abandoned it and nothing is saved. */
+  closed(): void {
+    if (this.phase !== 'waiting') return;
+    // Only the session's lock is given back. A failing unlock ends by the lock's own TTL.
+    this.#open();
+    this.sessions.release(this.session).catch(() => undefined);
+  }
 
-  response.once('close', () => {
-    if (phase !== 'waiting') return;
-    // The client went away before the handler answered: the response is abandoned and not saved;
-    // only the session's lock is given back. A failing unlock ends by the lock's own TTL.
-    phase = 'open';
-    sessions.release(opened).catch(() => undefined);
-  });
+  #open(): void {
+    this.phase = 'open';
+    holds.delete(this.response);
+  }
+
+  #flush(): void {
+    this.#open();
+    try {
+      // Through the response's methods again: they now go straight to Node (or to wrappers that
+      // other middleware put on the response).
+      for (const queued of this.#queue.splice(0)) (this.response[queued.method] as Function).apply(this.response, queued.args);
+    } catch (error) {
+      // What would have been thrown in the handler (a bad status code...) goes to Express.
+      this.next(error);
+    }
+  }
+
+  #fail(error: unknown): void {
+    // Nothing was sent: drop the handler's response and let the app's error handler answer.
+    this.#open();
+    this.#queue.length = 0;
+    for (const name of BODY_HEADERS) this.response.removeHeader(name);
+    this.next(error);
+  }
+}
+
+/** Marks a method that already checks for holds. */
+const HOLDING = Symbol('sess.holding');
+
+/**
+ * Makes `method` check for a hold, by wrapping it once where it is defined on the prototype chain
+ * starting at `start` (for Express: Node's `ServerResponse` and `OutgoingMessage` prototypes).
+ * Wrapping prototypes, not each response: adding properties to Express's responses (whose
+ * prototype Express swaps) puts them on a slow path in V8 that costs more than the whole session.
+ * A response without a hold passes straight through, at the cost of one `WeakMap` lookup. Wrappers
+ * that other middleware put on a response itself (compression...) end in these methods, so their
+ * writes are held too.
+ */
+function makeHoldable(start: object, method: Written): void {
+  let owner: object | null = start;
+  while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, method)) owner = Object.getPrototypeOf(owner);
+  if (owner === null) return;
+  const original = (owner as Record<Written, Function>)[method];
+  if ((original as { [HOLDING]?: true })[HOLDING]) return;
+  const wrapped = function (this: ServerResponse, ...args: unknown[]): unknown {
+    const hold = holds.get(this);
+    return hold === undefined ? original.apply(this, args) : hold.intercept(method, original, args);
+  };
+  Object.defineProperty(wrapped, HOLDING, { value: true });
+  Object.defineProperty(wrapped, 'name', { value: method });
+  (owner as Record<Written, Function>)[method] = wrapped;
+}
+
+/** The three methods every response goes through, made holdable on the chain from `start`. */
+function makeAllHoldable(start: object): void {
+  makeHoldable(start, 'writeHead');
+  makeHoldable(start, 'write');
+  makeHoldable(start, 'end');
+}
+
+function releaseIfAbandoned(this: ServerResponse): void {
+  holds.get(this)?.closed();
+}
+
+/** Holds the response of `hold` until its session is saved. */
+function holdUntilSaved(hold: ResponseHold): void {
+  const response = hold.response;
+  // Node's own prototypes are wrapped when the middleware is created; this covers a response class
+  // of its own (a subclass that redefines a method), once per class.
+  makeAllHoldable(Object.getPrototypeOf(response) as object);
+  holds.set(response, hold);
+  response.on('close', releaseIfAbandoned);
 }

@@ -11,6 +11,7 @@ import {
   type Store,
   type StoredData,
   type Unlock,
+  withTimeout,
 } from '@sess/core';
 import { Redis, type Cluster } from 'ioredis';
 import {
@@ -269,7 +270,7 @@ export class RedisStore implements Store {
     const client = this.client as Redis;
     if (client.status === 'ready') {
       // QUIT lets Redis finish what it was sent; bounded so that a hung server cannot block close().
-      await withDeadline(client.quit(), this.timeoutMs, () => new Error('QUIT timed out')).catch(() => undefined);
+      await withTimeout(client.quit(), this.timeoutMs, () => new Error('QUIT timed out')).catch(() => undefined);
     }
     // Ends the socket and any pending reconnection timer, whatever state QUIT left.
     client.disconnect();
@@ -305,14 +306,9 @@ export class RedisStore implements Store {
       throw new StoreUnavailableError(STORE_NAME, `${operation} called after close(); create a new RedisStore.`);
     }
     try {
-      return await withDeadline(
-        (async () => {
-          await this.waitUntilReady(operation);
-          return work();
-        })(),
-        this.timeoutMs,
-        () => this.timeoutError(operation),
-      );
+      // Connected (the usual case): the command goes out now, without waiting for a microtask.
+      const ready = this.waitUntilReady(operation);
+      return await withTimeout(ready ? ready.then(work) : work(), this.timeoutMs, () => this.timeoutError(operation));
     } catch (error) {
       if (StoreUnavailableError.isInstance(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
@@ -389,16 +385,6 @@ export class RedisStore implements Store {
   private ownerKey(owner: string): string {
     return `${this.prefix}owner:${owner}`;
   }
-}
-
-/** Settles like `promise`, or rejects with `onTimeout()` after `timeoutMs`; the timer never keeps the process alive. */
-function withDeadline<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-    timer.unref?.();
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** Turns the hash of one session back into a record; anything this store did not write reads as absent. */
