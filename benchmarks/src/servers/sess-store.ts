@@ -20,7 +20,7 @@ async function createStore(kind: string): Promise<Store | 'cookie'> {
     case 'redis': {
       const { Redis } = await import('ioredis');
       const { RedisStore } = await import('@sess/store-redis');
-      const client = new Redis(REDIS_URL, { enableAutoPipelining: process.env.AP === '1' });
+      const client = new Redis(REDIS_URL);
       countRedisCommands(client as never);
       const store = new RedisStore({ client, prefix: redisPrefix() });
       onShutdown(async () => {

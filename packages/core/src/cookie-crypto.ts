@@ -3,6 +3,7 @@
  * with HKDF-SHA-256, the cookie's name as additional data (a value cannot be moved to another cookie).
  */
 import { fromBase64Url, toBase64Url } from './base64url.js';
+import { randomBytes } from './random-bytes.js';
 import type { AesGcmKey, CryptoBackend } from './crypto-backend.js';
 
 const IV_BYTES = 12;
@@ -17,7 +18,7 @@ export function deriveEncryptionKeys(secrets: readonly string[], backend: Crypto
 
 /** Encrypts `plaintext` into a base64url cookie value: `IV ‖ ciphertext ‖ tag`. */
 export async function encryptPayload(plaintext: string, key: AesGcmKey, cookieName: string): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const iv = randomBytes(IV_BYTES);
   const sealed = await key.seal(iv, plaintext, cookieName);
   const out = new Uint8Array(IV_BYTES + sealed.length);
   out.set(iv);

@@ -3,14 +3,15 @@
  * {@link CryptoBackend}. A cookie value is `id.signature`.
  */
 import { fromBase64Url, toBase64Url } from './base64url.js';
+import { randomBytes } from './random-bytes.js';
 import type { CryptoBackend, HmacKey } from './crypto-backend.js';
 
 /** 32 random bytes → 43 base64url characters. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-/** A new random session ID (256 bits from `crypto.getRandomValues`). */
+/** A new random session ID (256 bits from `crypto.getRandomValues`, through the pool of `random-bytes.ts`). */
 export function generateSessionId(): string {
-  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  return toBase64Url(randomBytes(32));
 }
 
 /** True when `id` has the exact shape of an ID made by {@link generateSessionId}. */

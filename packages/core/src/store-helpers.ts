@@ -4,6 +4,7 @@
  */
 import { settleWithin } from './deadline-sweep.js';
 import { InvalidSessionIdError, LockTimeoutError } from './errors.js';
+import { randomBytes } from './random-bytes.js';
 import { isValidStoreId, type LockOptions, type SessionPatch, type StoredData, type Unlock } from './store.js';
 
 /**
@@ -51,7 +52,7 @@ export async function pollForLock(
 
 /** A random token identifying one lock holder, so that a release never frees someone else's lock. */
 export function lockToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const bytes = randomBytes(16);
   let token = '';
   for (const byte of bytes) token += byte.toString(16).padStart(2, '0');
   return token;

@@ -54,10 +54,13 @@ export function session<T extends object = SessionData>(
       await next();
     } catch (error) {
       // Still save (it also releases the session's lock), but the handler's error is the one to report.
-      await sessions.save(opened, toSessionResponse(context)).catch(() => undefined);
+      await sessions.save(opened, new HonoSessionResponse(context)).catch(() => undefined);
       throw error;
     }
-    await sessions.save(opened, toSessionResponse(context));
+    // A read-only request is saved on the spot: no promise to wait for.
+    const response = new HonoSessionResponse(context);
+    const pending = sessions.commit ? sessions.commit(opened, response) : sessions.save(opened, response);
+    if (pending !== undefined) await pending;
   };
 }
 
@@ -90,8 +93,28 @@ class HonoSessionRequest implements SessionRequest {
   }
 }
 
-function toSessionResponse(context: Context): SessionResponse {
-  const change = (write: (headers: Headers) => void): void => {
+/** The response as the core sees it: the headers of `c.res`. */
+class HonoSessionResponse implements SessionResponse {
+  readonly #context: Context;
+
+  constructor(context: Context) {
+    this.#context = context;
+  }
+
+  getHeader(name: string): string | undefined {
+    return this.#context.res.headers.get(name) ?? undefined;
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#change((headers) => headers.set(name, value));
+  }
+
+  appendHeader(name: string, value: string): void {
+    this.#change((headers) => headers.append(name, value));
+  }
+
+  #change(write: (headers: Headers) => void): void {
+    const context = this.#context;
     try {
       write(context.res.headers);
     } catch (error) {
@@ -101,10 +124,5 @@ function toSessionResponse(context: Context): SessionResponse {
       context.res = new Response(context.res.body, context.res);
       write(context.res.headers);
     }
-  };
-  return {
-    getHeader: (name) => context.res.headers.get(name) ?? undefined,
-    setHeader: (name, value) => change((headers) => headers.set(name, value)),
-    appendHeader: (name, value) => change((headers) => headers.append(name, value)),
-  };
+  }
 }

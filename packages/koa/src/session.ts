@@ -39,10 +39,13 @@ export function session(sessionsOrOptions: SessionInterface<SessionData> | Sessi
       await next();
     } catch (error) {
       // Still save (it also releases the session's lock), but the handler's error is the one to report.
-      await sessions.save(opened, toSessionResponse(context)).catch(() => undefined);
+      await sessions.save(opened, new KoaSessionResponse(context)).catch(() => undefined);
       throw error;
     }
-    await sessions.save(opened, toSessionResponse(context));
+    // A read-only request is saved on the spot: no promise to wait for.
+    const response = new KoaSessionResponse(context);
+    const pending = sessions.commit ? sessions.commit(opened, response) : sessions.save(opened, response);
+    if (pending !== undefined) await pending;
   };
 }
 
@@ -73,14 +76,25 @@ class KoaSessionRequest implements SessionRequest {
   }
 }
 
-function toSessionResponse(context: ExtendableContext): SessionResponse {
-  return {
-    getHeader(name) {
-      const value: unknown = context.response.get(name);
-      if (value === undefined || value === '') return undefined;
-      return Array.isArray(value) ? value.join(', ') : String(value);
-    },
-    setHeader: (name, value) => context.set(name, value),
-    appendHeader: (name, value) => context.append(name, value),
-  };
+/** The response as the core sees it: its headers. */
+class KoaSessionResponse implements SessionResponse {
+  readonly #context: ExtendableContext;
+
+  constructor(context: ExtendableContext) {
+    this.#context = context;
+  }
+
+  getHeader(name: string): string | undefined {
+    const value: unknown = this.#context.response.get(name);
+    if (value === undefined || value === '') return undefined;
+    return Array.isArray(value) ? value.join(', ') : String(value);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#context.set(name, value);
+  }
+
+  appendHeader(name: string, value: string): void {
+    this.#context.append(name, value);
+  }
 }
