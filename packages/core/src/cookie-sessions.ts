@@ -123,8 +123,11 @@ export class CookieSessions<T extends object = SessionData> extends BaseSessions
     const plaintext = JSON.stringify(payload);
     const value = await encryptPayload(plaintext, (await this.#keys)[0]!, this.options.cookie.name);
     const cookie = this.sessionCookie(state, value, now);
-    const size = new TextEncoder().encode(cookie).length;
-    if (size > MAX_COOKIE_BYTES) throw new CookieTooLargeError(size, MAX_COOKIE_BYTES);
+    // A UTF-8 character takes at most 3 bytes: short cookies need no encoding to be measured.
+    if (cookie.length * 3 > MAX_COOKIE_BYTES) {
+      const size = new TextEncoder().encode(cookie).length;
+      if (size > MAX_COOKIE_BYTES) throw new CookieTooLargeError(size, MAX_COOKIE_BYTES);
+    }
     this.setCookieHeader(response, cookie);
     this.#opened.set(value, { plaintext, keyIndex: 0 });
     Object.assign(state, { isNew: false, regenerated: false, secretIndex: 0, stored: payload.d });

@@ -13,9 +13,14 @@ interface NodeCrypto {
   createHash(algorithm: 'sha256'): NodeHash;
   hkdfSync(digest: 'sha256', key: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): ArrayBuffer;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
-  createCipheriv(algorithm: 'aes-256-gcm', key: Uint8Array, iv: Uint8Array, options: { authTagLength: number }): NodeCipher;
-  createDecipheriv(algorithm: 'aes-256-gcm', key: Uint8Array, iv: Uint8Array, options: { authTagLength: number }): NodeDecipher;
+  createCipheriv(algorithm: 'aes-256-gcm', key: NodeKey, iv: Uint8Array, options: { authTagLength: number }): NodeCipher;
+  createDecipheriv(algorithm: 'aes-256-gcm', key: NodeKey, iv: Uint8Array, options: { authTagLength: number }): NodeDecipher;
+  /** Absent from some runtimes' `node:crypto`; the raw key bytes are used then. */
+  createSecretKey?(key: Uint8Array): object;
 }
+
+/** Raw key bytes, or a `KeyObject` made once from them (spares the cipher a key import per call). */
+type NodeKey = Uint8Array | object;
 
 interface NodeHash {
   update(data: string): NodeHash;
@@ -63,11 +68,22 @@ function hmacKey(node: NodeCrypto, secret: string): HmacKey {
 }
 
 function aesGcmKey(node: NodeCrypto, secret: string, salt: string, info: string): AesGcmKey {
-  const key = new Uint8Array(node.hkdfSync('sha256', encoder.encode(secret), encoder.encode(salt), encoder.encode(info), 32));
+  const raw = new Uint8Array(node.hkdfSync('sha256', encoder.encode(secret), encoder.encode(salt), encoder.encode(info), 32));
+  const key: NodeKey = node.createSecretKey ? node.createSecretKey(raw) : raw;
+  // The additional data is the cookie's name: the same string on every call, encoded once.
+  let aadText: string | undefined;
+  let aadBytes = new Uint8Array(0);
+  const aad = (additionalData: string): Uint8Array => {
+    if (additionalData !== aadText) {
+      aadBytes = encoder.encode(additionalData);
+      aadText = additionalData;
+    }
+    return aadBytes;
+  };
   return {
     seal(iv, plaintext, additionalData) {
       const cipher = node.createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-      cipher.setAAD(encoder.encode(additionalData));
+      cipher.setAAD(aad(additionalData));
       const body = cipher.update(plaintext, 'utf8');
       const rest = cipher.final(); // empty for GCM, a stream mode; kept so that no byte can be lost
       return join(body, rest, cipher.getAuthTag());
@@ -77,7 +93,7 @@ function aesGcmKey(node: NodeCrypto, secret: string, salt: string, info: string)
       const end = sealed.length - TAG_BYTES;
       try {
         const decipher = node.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-        decipher.setAAD(encoder.encode(additionalData));
+        decipher.setAAD(aad(additionalData));
         decipher.setAuthTag(sealed.subarray(end));
         const body = decipher.update(sealed.subarray(0, end));
         // final() throws when the tag does not match: nothing decrypted is returned before it passes.
