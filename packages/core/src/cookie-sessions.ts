@@ -63,11 +63,11 @@ export class CookieSessions<T extends object = SessionData> extends BaseSessions
     const candidates = readCookie(request.cookie, this.options.cookie.name);
     const state = this.newState(request, candidates.length > 0);
     if (candidates.length === 0) return this.wrap(state);
-    const keys = await this.#keys;
     for (const candidate of candidates) {
       let opened = this.#opened.get(candidate);
       if (opened === undefined) {
-        opened = await decryptPayload(candidate, keys, this.options.cookie.name);
+        // Keys are awaited only here: a cookie opened before needs none (and no extra tick).
+        opened = await decryptPayload(candidate, await this.#keys, this.options.cookie.name);
         if (opened === undefined) continue;
         this.#opened.set(candidate, opened);
       }

@@ -60,12 +60,12 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       if (this.options.migrateFrom) await this.#migrate(state);
       return this.wrap(state);
     }
-    const keys = await this.#keys;
     let rejection: 'malformed' | 'bad-signature' = 'malformed';
     for (const candidate of candidates) {
       let verified = this.#verified.get(candidate);
       if (verified === undefined) {
-        const verdict = await verifySessionCookie(candidate, keys);
+        // Keys are awaited only here: a cookie verified before needs none (and no extra tick).
+        const verdict = await verifySessionCookie(candidate, await this.#keys);
         if (typeof verdict === 'string') {
           if (verdict === 'bad-signature') rejection = verdict;
           continue;
