@@ -233,6 +233,45 @@ export function renderReport(results: RunResults, chartFile: string): string {
   return lines.join('\n');
 }
 
+/**
+ * The section of the root README between its `bench:start` / `bench:end` markers: the date and
+ * machine line, and each sess target's req/s and ratios (the full tables are in `latest.md`).
+ */
+export function renderReadmeSection(results: RunResults): string {
+  const lookup: Lookup = new Map(results.targets.map((result) => [result.target.id, result]));
+  const lines = [
+    `Latest run: ${results.date.toISOString().slice(0, 16).replace('T', ' ')} UTC; ${results.machine}; ${results.settings}.`,
+    '',
+    '| framework | target | endpoint | req/s | CPU µs / req | × bare framework | × incumbent |',
+    '| --- | --- | --- | --: | --: | --: | --- |',
+  ];
+  for (const result of results.targets) {
+    const { target } = result;
+    if (target.role !== 'sess' || target.informational || result.unavailable) continue;
+    for (const endpoint of ENDPOINTS) {
+      const slot = result.endpoints[endpoint.name];
+      if (!slot || slot.rounds.length === 0) continue;
+      const bare = ratio(lookup, target, bareOf(target).id, endpoint.name);
+      const incumbent = target.incumbent ? ratio(lookup, target, target.incumbent, endpoint.name) : Number.NaN;
+      const versus = Number.isNaN(incumbent) ? '–' : `${incumbent.toFixed(2)}× vs ${lookup.get(target.incumbent!)?.target.label ?? target.incumbent}`;
+      lines.push(
+        `| ${target.framework} | ${target.label} | ${endpoint.name} | ${Math.round(median(slot.rounds.map((round) => round.requestsPerSecond))).toLocaleString('en-US')} | ${formatCpu(slot.rounds)} | ${Number.isNaN(bare) ? '–' : `${bare.toFixed(2)}×`} | ${versus} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** `readme` with the text between its bench markers replaced by `section`; unchanged without markers. */
+export function replaceReadmeSection(readme: string, section: string): string {
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) return readme;
+  return `${readme.slice(0, from + start.length)}\n${section}\n${readme.slice(to)}`;
+}
+
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -4,7 +4,7 @@
  * after every run that the counts persisted, counts store round trips, runs the microbenchmarks and
  * writes `results/latest.md` and `results/latest.svg`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { createVisitors, ENDPOINTS, measure, totalCount, type Endpoint } from '.
 import { runMicrobenchmarks } from './micro.js';
 import { parseOptions } from './options.js';
 import { deleteBenchKeys } from './redis-cleanup.js';
-import { renderChart, renderReport } from './report.js';
+import { renderChart, renderReadmeSection, renderReport, replaceReadmeSection } from './report.js';
 import type { EndpointResult, RunResults, TargetResult } from './results.js';
 import { ServerProcess } from './server-process.js';
 import { selectTargets } from './targets.js';
@@ -174,6 +174,12 @@ const chartFile = output.replace(/\.md$/, '') + '.svg';
 writeFileSync(chartFile, renderChart(results));
 writeFileSync(output, renderReport(results, chartFile.slice(dirname(output).length + 1)));
 log(`wrote ${output} and ${chartFile} in ${Math.round((Date.now() - started) / 1000)} s`);
+// Only a complete default run speaks for the project on its front page.
+if (output === resolve(root, 'results/latest.md') && options.http && !options.filter && !options.quick) {
+  const readme = resolve(root, '../README.md');
+  writeFileSync(readme, replaceReadmeSection(readFileSync(readme, 'utf8'), renderReadmeSection(results)));
+  log(`updated the benchmark table of ${readme}`);
+}
 const failed = results.targets.filter((target) => target.failures.length > 0);
 if (failed.length > 0) {
   for (const target of failed) log(`CHECK FAILED ${target.target.id}: ${target.failures.join('; ')}`);
