@@ -5,9 +5,9 @@
 
 /** Everything a run can be told. */
 export interface BenchOptions {
-  /** Seconds of load per target, endpoint and round. @default 3 (quick: 1) */
+  /** Seconds of load per target, endpoint and round. @default 2 (quick: 1) */
   duration: number;
-  /** Rounds; each runs every target once per endpoint, in the same order. @default 3 (quick: 1) */
+  /** Rounds; each runs every target once per endpoint, in the same order. @default 5 (quick: 1) */
   rounds: number;
   /** Seconds of warm-up load per target and endpoint before the first round. @default 1 (quick: 0.5) */
   warmup: number;
@@ -58,8 +58,8 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): B
   if (argv.includes('--help')) {
     console.log(`Usage: pnpm bench [-- options]   (or BENCH_<OPTION> environment variables)
   --quick            a few seconds per target (BENCH_QUICK=1)
-  --duration=S       seconds per target, endpoint and round (default 3)
-  --rounds=N         rounds, targets alternating (default 3)
+  --duration=S       seconds per target, endpoint and round (default 2)
+  --rounds=N         rounds, targets alternating (default 5)
   --warmup=S         warm-up seconds per target and endpoint (default 1)
   --connections=N    connections, one session each (default 32)
   --filter=REGEX     only targets whose ID matches (e.g. "koa|hono"); baselines are kept
@@ -72,8 +72,9 @@ export function parseOptions(argv: readonly string[] = process.argv.slice(2)): B
   const filter = read('filter', argv);
   return {
     quick,
-    duration: number('duration', argv, quick ? 1 : 3),
-    rounds: Math.round(number('rounds', argv, quick ? 1 : 3)),
+    duration: number('duration', argv, quick ? 1 : 2),
+    // Five short rounds rather than three long ones: a median of five shrugs off two disturbed rounds.
+    rounds: Math.round(number('rounds', argv, quick ? 1 : 5)),
     warmup: number('warmup', argv, quick ? 0.5 : 1),
     connections: Math.round(number('connections', argv, 32)),
     filter: filter ? new RegExp(filter, 'i') : undefined,
