@@ -27,3 +27,16 @@ describe('serializeCookie', () => {
     );
   });
 });
+
+describe('serializeCookie dates', () => {
+  it('gives each second its own Expires, also when consecutive cookies fall in different seconds', () => {
+    const options = { name: 'sid', path: '/', domain: undefined, httpOnly: true, secure: true, sameSite: 'lax', partitioned: false } as const;
+    const at = (now: number) => /Expires=([^;]+)/.exec(serializeCookie('v', options as never, false, 60, now))![1];
+    const base = Date.UTC(2026, 10, 22, 4, 0, 0);
+    expect(at(base)).toBe('Sun, 22 Nov 2026 04:01:00 GMT');
+    expect(at(base + 999)).toBe('Sun, 22 Nov 2026 04:01:00 GMT');
+    expect(at(base + 1000)).toBe('Sun, 22 Nov 2026 04:01:01 GMT');
+    expect(at(base)).toBe('Sun, 22 Nov 2026 04:01:00 GMT');
+    expect(at(base + 86_400_000)).toBe('Mon, 23 Nov 2026 04:01:00 GMT');
+  });
+});

@@ -28,6 +28,20 @@ export function readCookie(header: string | null | undefined, name: string): str
   return values;
 }
 
+/** The last date formatted by {@link httpDate}, by whole second: most cookies of a busy second share it. */
+let lastSecond = Number.NaN;
+let lastDate = '';
+
+/** `time` (epoch ms) as an HTTP date such as `Sun, 22 Nov 2026 04:00:00 GMT` (whole seconds, as the format has). */
+function httpDate(time: number): string {
+  const second = Math.floor(time / 1000);
+  if (second !== lastSecond) {
+    lastDate = new Date(second * 1000).toUTCString();
+    lastSecond = second;
+  }
+  return lastDate;
+}
+
 /** A `Set-Cookie` value. `maxAge` in seconds; `undefined` makes a browser-session cookie, `0` deletes. */
 export function serializeCookie(
   value: string,
@@ -39,7 +53,7 @@ export function serializeCookie(
   let cookie = `${options.name}=${value}; Path=${options.path}`;
   if (options.domain) cookie += `; Domain=${options.domain}`;
   if (maxAge !== undefined) {
-    cookie += `; Max-Age=${maxAge}; Expires=${new Date(maxAge > 0 ? now + maxAge * 1000 : 0).toUTCString()}`;
+    cookie += `; Max-Age=${maxAge}; Expires=${httpDate(maxAge > 0 ? now + maxAge * 1000 : 0)}`;
   }
   if (options.httpOnly) cookie += '; HttpOnly';
   if (secure) cookie += '; Secure';
