@@ -66,6 +66,27 @@ describe.each([
     expect(await (await jar.fetch('/count')).json()).toEqual({ count: 2 });
   });
 
+  it('runs a wrapper installed after it once per call, also when the response was held', async () => {
+    const { jar } = await start((app, store) => {
+      app.use(session(createSessions({ store, secret: TEST_SECRET })));
+      // Adds a suffix to whatever the handler ends with, as a transforming middleware would.
+      app.use((_request, response, next) => {
+        const end = response.end;
+        response.end = function (this: typeof response, chunk?: unknown, ...rest: unknown[]) {
+          const body = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? `${String(chunk)}!` : chunk;
+          if (typeof body === 'string') this.setHeader('Content-Length', Buffer.byteLength(body));
+          return (end as (...args: unknown[]) => typeof response).call(this, body, ...rest);
+        } as typeof response.end;
+        next();
+      });
+      counter(app);
+    });
+    // A change: the response waits for the store, then goes out.
+    expect(await (await jar.fetch('/count', { method: 'POST' })).text()).toBe('{"count":1}!');
+    // Read only: the response goes out at once.
+    expect(await (await jar.fetch('/count')).text()).toBe('{"count":1}!');
+  });
+
   it('holds the response of a mounted sub-app, whose responses have another prototype', async () => {
     const { jar } = await start((app, store) => {
       app.use(session(createSessions({ store, secret: TEST_SECRET })));

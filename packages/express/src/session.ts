@@ -125,7 +125,7 @@ const holds = new WeakMap<ServerResponse, ResponseHold>();
 class ResponseHold {
   /** waiting: nothing written yet; saving: calls are queued; open: calls go straight through. */
   phase: 'waiting' | 'saving' | 'open' = 'waiting';
-  readonly #queue: Array<{ method: Written; args: unknown[] }> = [];
+  readonly #queue: Array<{ original: Function; args: unknown[] }> = [];
 
   constructor(
     readonly sessions: SessionInterface<SessionData>,
@@ -152,7 +152,7 @@ class ResponseHold {
         (error: unknown) => this.#fail(error),
       );
     }
-    this.#queue.push({ method, args });
+    this.#queue.push({ original, args });
     // A queued write is buffered here, so the caller need not wait for 'drain'.
     return method === 'write' ? true : this.response;
   }
@@ -173,9 +173,9 @@ class ResponseHold {
   #flush(): void {
     this.#open();
     try {
-      // Through the response's methods again: they now go straight to Node (or to wrappers that
-      // other middleware put on the response).
-      for (const queued of this.#queue.splice(0)) (this.response[queued.method] as Function).apply(this.response, queued.args);
+      // Straight to the methods that were held, not through the response's own: a wrapper that
+      // other middleware put on the response has already run once for each of these calls.
+      for (const queued of this.#queue.splice(0)) queued.original.apply(this.response, queued.args);
     } catch (error) {
       // What would have been thrown in the handler (a bad status code...) goes to Express.
       this.next(error);
