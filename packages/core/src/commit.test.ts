@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessions } from './create-sessions.js';
+import { createSessions, toSessionInterface } from './create-sessions.js';
 import type { SessionInterface } from './base-sessions.js';
 import { TestResponse } from './testing/http.js';
 import { RecordingStore } from './testing/recording-store.js';
@@ -72,5 +72,35 @@ describe('commit with locking', () => {
     expect(Date.now() - started).toBeLessThan(150);
     expect(second.get('count')).toBe(1);
     await sessions.save(second, new TestResponse());
+  });
+});
+
+describe('toSessionInterface', () => {
+  it('gives an implementation without commit one that saves through it', async () => {
+    const inner = createSessions<Data>({ store: new RecordingStore(), secret: SECRET });
+    const saved: unknown[] = [];
+    const custom: SessionInterface<Data> = {
+      cookieName: inner.cookieName,
+      open: (request) => inner.open(request),
+      save: (session, response) => {
+        saved.push(session);
+        return inner.save(session, response);
+      },
+      release: (session) => inner.release(session),
+      destroyAll: (owner) => inner.destroyAll(owner),
+      ping: () => inner.ping(),
+      close: () => inner.close(),
+    };
+    const sessions = toSessionInterface(custom);
+    expect(sessions.cookieName).toBe('sid');
+    const session = await sessions.open({ cookie: undefined });
+    session.set('count', 1);
+    await sessions.commit(session, new TestResponse());
+    expect(saved).toEqual([session]);
+  });
+
+  it('keeps an interface that has commit as it is', () => {
+    const sessions = createSessions<Data>({ store: 'cookie', secret: SECRET });
+    expect(toSessionInterface(sessions)).toBe(sessions);
   });
 });

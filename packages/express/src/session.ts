@@ -128,7 +128,7 @@ class ResponseHold {
   readonly #queue: Array<{ original: Function; args: unknown[] }> = [];
 
   constructor(
-    readonly sessions: SessionInterface<SessionData>,
+    readonly sessions: Required<SessionInterface<SessionData>>,
     readonly session: Session<SessionData>,
     readonly response: ServerResponse,
     readonly next: (error?: unknown) => void,
@@ -139,9 +139,7 @@ class ResponseHold {
     if (this.phase === 'open') return original.apply(this.response, args);
     if (this.phase === 'waiting') {
       const response = new ExpressSessionResponse(this.response);
-      const pending = this.sessions.commit
-        ? this.sessions.commit(this.session, response)
-        : this.sessions.save(this.session, response);
+      const pending = this.sessions.commit(this.session, response);
       if (pending === undefined) {
         this.#open();
         return original.apply(this.response, args);
@@ -218,8 +216,13 @@ function makeHoldable(start: object, method: Written): void {
   (owner as Record<Written, Function>)[method] = wrapped;
 }
 
+/** Prototypes whose chains are already holdable: each is walked once, not on every request. */
+const holdablePrototypes = new WeakSet<object>();
+
 /** The three methods every response goes through, made holdable on the chain from `start`. */
 function makeAllHoldable(start: object): void {
+  if (holdablePrototypes.has(start)) return;
+  holdablePrototypes.add(start);
   makeHoldable(start, 'writeHead');
   makeHoldable(start, 'write');
   makeHoldable(start, 'end');

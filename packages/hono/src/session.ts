@@ -59,7 +59,7 @@ export function session<T extends object = SessionData>(
     }
     // A read-only request is saved on the spot: no promise to wait for.
     const response = new HonoSessionResponse(context);
-    const pending = sessions.commit ? sessions.commit(opened, response) : sessions.save(opened, response);
+    const pending = sessions.commit(opened, response);
     if (pending !== undefined) await pending;
   };
 }

@@ -44,7 +44,7 @@ export function session(sessionsOrOptions: SessionInterface<SessionData> | Sessi
     }
     // A read-only request is saved on the spot: no promise to wait for.
     const response = new KoaSessionResponse(context);
-    const pending = sessions.commit ? sessions.commit(opened, response) : sessions.save(opened, response);
+    const pending = sessions.commit(opened, response);
     if (pending !== undefined) await pending;
   };
 }
