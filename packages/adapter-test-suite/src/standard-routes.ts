@@ -21,7 +21,8 @@ function increment(session: Session<SessionData>): string {
  * The suite's routes: `GET /untouched` (never reads the session), `GET /read` (the count), `GET
  * /count` (adds one), `POST /start` (sets 0), `GET /slow-count` (adds one after a random pause, to
  * race without a lock), `GET /lazy-count` (`load()` first, for lazy mode), `POST /regenerate`, `POST
- * /destroy`, `GET /throw` (adds one, then throws `Error`).
+ * /destroy`, `GET /throw` (adds one, then throws `Error`), `POST /regenerate-throw` (adds one and
+ * regenerates, then throws `Error`).
  */
 export const STANDARD_ROUTES: readonly TestRoute[] = [
   { method: 'GET', path: '/untouched', handle: async () => 'ok' },
@@ -74,6 +75,15 @@ export const STANDARD_ROUTES: readonly TestRoute[] = [
     path: '/throw',
     handle: async (session) => {
       increment(session);
+      throw new Error('handler failed');
+    },
+  },
+  {
+    method: 'POST',
+    path: '/regenerate-throw',
+    handle: async (session) => {
+      increment(session);
+      session.regenerate();
       throw new Error('handler failed');
     },
   },

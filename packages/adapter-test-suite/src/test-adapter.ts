@@ -90,6 +90,16 @@ export function testAdapter({ name, serve, trustsProxy = false }: TestAdapterOpt
       expect(await (await jar.fetch('/read')).text()).toBe('2');
     });
 
+    it('keeps the user signed in when a handler fails after regenerate (the old record or the new cookie survives)', async () => {
+      const { jar } = await start();
+      await (await jar.fetch('/count')).text();
+      const failed = await jar.fetch('/regenerate-throw', { method: 'POST' });
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).toBe('Error');
+      // What the failed handler changed was saved, and the browser can still reach it.
+      expect(await (await jar.fetch('/read')).text()).toBe('2');
+    });
+
     it('gives a new ID on regenerate, keeps the data, and retires the old ID', async () => {
       const { jar } = await start();
       await (await jar.fetch('/count')).text();

@@ -9,9 +9,6 @@ import { BIND_KEY, EXPIRY_KEY, type ExpirySettings, type SessionData } from './s
 import type { SessionEvent } from './session-event.js';
 import { changedKeys, STATE, Session, type LoadedState, type SessionState } from './session.js';
 
-/** What `save` returns when `commit` finished on the spot. */
-const DONE: Promise<void> = Promise.resolve();
-
 /**
  * Flask's `SessionInterface`, framework-free: `open` a session for a request, `save` it into the
  * response. Adapters call these two and nothing else on every request.
@@ -23,18 +20,23 @@ export interface SessionInterface<T extends object = SessionData> {
   open(request: SessionRequest): Promise<Session<T>>;
   /**
    * Writes what changed to the store and the response headers, then releases the session's lock.
-   * Call it before the response headers are sent, also when the handler failed.
+   * Call it once, before the response headers are sent, also when the handler failed; the session
+   * is closed afterwards (a lazy `load()` is refused). Finishes on the spot when it needs no I/O: it
+   * returns `undefined` when the session is already saved (a read-only request inside its renewal
+   * window, the common case), else the promise of the write, so that a read-only request never
+   * waits a tick for its response.
    */
-  save(session: Session<T>, response: SessionResponse): Promise<void>;
+  save(session: Session<T>, response: SessionResponse): Promise<void> | undefined;
   /**
-   * `save`, finished on the spot when it needs no I/O: returns `undefined` when the session is
-   * already saved (a read-only request inside its renewal window, the common case), else the
-   * promise of the write. Adapters call it so that a read-only request never waits a tick for its
-   * response. Optional for other implementations of this interface: adapters fall back to `save`.
+   * Closes the session without saving and releases its lock (for a request whose client went
+   * away). Idempotent; never rejects.
    */
-  commit?(session: Session<T>, response: SessionResponse): Promise<void> | undefined;
-  /** Releases the session's lock without saving (for a response that is abandoned). Idempotent. */
   release(session: Session<T>): Promise<void>;
+  /**
+   * Passes an event of the request lifecycle (such as `save-failed`) to the `onEvent` hook.
+   * Optional for other implementations of this interface.
+   */
+  report?(event: SessionEvent): void;
   /** Ends every session whose `owner` is `owner` ("log out everywhere"); returns how many. */
   destroyAll(owner: string): Promise<number>;
   /**
@@ -76,6 +78,11 @@ export abstract class BaseSessions<T extends object> {
     return this.options.cookie.name;
   }
 
+  /** {@link SessionInterface.report}. */
+  report(event: SessionEvent): void {
+    this.emit(event);
+  }
+
   /** Reports an event to the `onEvent` hook, which must never break a request. */
   protected emit(event: SessionEvent): void {
     try {
@@ -106,6 +113,7 @@ export abstract class BaseSessions<T extends object> {
       regenerated: false,
       destroyed: false,
       unlock: undefined,
+      closed: false,
       data: { ...this.options.initial() },
       stored: undefined,
       createdAt: now,
@@ -241,14 +249,10 @@ export abstract class BaseSessions<T extends object> {
     return new Session<T>(state, this.options.codec);
   }
 
-  /** Writes what changed and the headers, then releases the session's lock (also when writing fails). */
-  save(session: Session<T>, response: SessionResponse): Promise<void> {
-    return this.commit(session, response) ?? DONE;
-  }
-
-  /** {@link SessionInterface.commit}: `save`, without a promise when nothing needs I/O. */
-  commit(session: Session<T>, response: SessionResponse): Promise<void> | undefined {
+  /** {@link SessionInterface.save}. */
+  save(session: Session<T>, response: SessionResponse): Promise<void> | undefined {
     const state = session[STATE] as RequestState;
+    state.closed = true;
     if (state.unlock !== undefined) return this.#saveAndUnlock(state, response);
     if (!state.loaded) return undefined;
     try {
@@ -309,9 +313,11 @@ export abstract class BaseSessions<T extends object> {
     return false;
   }
 
-  /** Releases the lock of `session`, if it holds one; never rejects (see {@link BaseSessions.unlock}). */
+  /** {@link SessionInterface.release}; never rejects (see {@link BaseSessions.unlock}). */
   async release(session: Session<T>): Promise<void> {
-    await this.unlock(session[STATE]);
+    const state = session[STATE];
+    state.closed = true;
+    await this.unlock(state);
   }
 
   /**

@@ -21,29 +21,12 @@ export function createSessions<T extends object = SessionData>(options: Sessions
 
 /**
  * For adapters: a session interface given either ready-made or as `createSessions` options, so that
- * `session(sessions)` and `session({ store, secret })` both work. The result always has `commit`:
- * an implementation of the interface without one gets `save` in its place.
+ * `session(sessions)` and `session({ store, secret })` both work.
  */
 export function toSessionInterface<T extends object = SessionData>(
   sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
-): Required<SessionInterface<T>> {
+): SessionInterface<T> {
   const candidate = sessionsOrOptions as Partial<SessionInterface<T>>;
-  if (typeof candidate.open !== 'function' || typeof candidate.save !== 'function') {
-    return createSessions(sessionsOrOptions as SessionsOptions<T>) as Required<SessionInterface<T>>;
-  }
-  const sessions = sessionsOrOptions as SessionInterface<T>;
-  if (typeof sessions.commit === 'function') return sessions as Required<SessionInterface<T>>;
-  // Delegating rather than extending: an implementation's methods may use its private fields.
-  return {
-    get cookieName() {
-      return sessions.cookieName;
-    },
-    open: (request) => sessions.open(request),
-    save: (session, response) => sessions.save(session, response),
-    commit: (session, response) => sessions.save(session, response),
-    release: (session) => sessions.release(session),
-    destroyAll: (owner) => sessions.destroyAll(owner),
-    ping: () => sessions.ping(),
-    close: () => sessions.close(),
-  };
+  if (typeof candidate.open === 'function' && typeof candidate.save === 'function') return sessionsOrOptions as SessionInterface<T>;
+  return createSessions(sessionsOrOptions as SessionsOptions<T>);
 }

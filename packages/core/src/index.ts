@@ -14,5 +14,6 @@ export type { SessionInterface } from './base-sessions.js';
 export { ServerSessions } from './server-sessions.js';
 export { CookieSessions, MAX_COOKIE_BYTES } from './cookie-sessions.js';
 export { createSessions, toSessionInterface } from './create-sessions.js';
+export { runSession, SessionRun, type AbandonedCheck } from './request-lifecycle.js';
 export { generateSessionId } from './session-id.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';

@@ -97,7 +97,14 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   async #load(state: RequestState): Promise<void> {
     const id = state.id!;
     const storeId = state.storeId ?? (await this.#storeIdOfCookie(state.cookieValue!, id));
-    if (this.options.locking) state.unlock = await this.#lock(storeId);
+    if (this.options.locking) {
+      state.unlock = await this.#lock(storeId);
+      // Saved or abandoned while waiting for the lock (a lazy load nobody awaited): give it back.
+      if (state.closed) {
+        await this.unlock(state);
+        return;
+      }
+    }
     let record: SessionRecord | undefined;
     try {
       record = await this.#call('get', () => this.store.get(storeId));
@@ -177,7 +184,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
   /** In-process queue first (cheap), then the store's cross-process lock when it has one. */
   async #lock(storeId: string): Promise<() => Promise<void>> {
     const locking = this.options.locking!;
-    const releaseLocal = await this.#mutex.acquire(storeId, locking.waitMs);
+    const releaseLocal = await this.#mutex.acquire(storeId, locking.waitMs, locking.ttlMs);
     if (!this.store.lock) return async () => releaseLocal();
     try {
       const unlock = await guard(this.store.name ?? 'store', locking.waitMs + this.options.storeTimeoutMs, 'lock', () =>

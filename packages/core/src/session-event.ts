@@ -6,4 +6,6 @@ export type SessionEvent =
   | { type: 'session-unbound'; trait: 'ip' | 'userAgent' }
   | { type: 'secret-rotated' }
   | { type: 'session-migrated' }
-  | { type: 'lock-release-failed'; error: unknown };
+  | { type: 'lock-release-failed'; error: unknown }
+  /** Saving after a failed handler failed too; the handler's error is the one the framework reports. */
+  | { type: 'save-failed'; error: unknown };

@@ -37,6 +37,11 @@ export interface SessionState extends Partial<LoadedState> {
   destroyed: boolean;
   /** Releases the session's lock; called once at save. */
   unlock: (() => Promise<void>) | undefined;
+  /**
+   * Saved or abandoned: the request is over for the session. A lazy `load()` is refused from then
+   * on, and one still in flight gives its lock back as soon as it has it.
+   */
+  closed: boolean;
 }
 
 const RESERVED = new Set([FLASH_KEY, EXPIRY_KEY, BIND_KEY]);
@@ -85,6 +90,9 @@ export class Session<T extends object = SessionData> {
   async load(): Promise<this> {
     const state = this[STATE];
     if (state.loaded) return this;
+    if (state.closed && state.loading === undefined) {
+      throw new SessionStateError('the session was already saved: call `await session.load()` before the response is sent (lazy mode)');
+    }
     state.loading ??= state.load!();
     await state.loading;
     return this;

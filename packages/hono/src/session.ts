@@ -3,6 +3,7 @@
  * headers onto `c.res`. Web APIs only, so it runs wherever Hono runs (Node, Bun, Deno, Workers).
  */
 import {
+  runSession,
   toSessionInterface,
   type Session,
   type SessionData,
@@ -38,30 +39,38 @@ export interface SessionMiddlewareOptions {
  * Sessions for Hono. Pass the session interface made by `createSessions`, or its options (the
  * middleware then creates one). `c.get('session')` is then available in every later handler.
  *
- * Saving happens after the handlers (`try { await next() } finally { save }`), before the response
- * leaves the app, so the client's next request always sees the change. A store failure is thrown as
- * `StoreUnavailableError`, which reaches `app.onError`.
+ * Saving happens after the handlers, before the response leaves the app, so the client's next
+ * request always sees the change; a handler's error has already become `app.onError`'s response by
+ * then, and the session's headers go on that response. A store failure is thrown as
+ * `StoreUnavailableError`, which reaches `app.onError`. Nothing is saved for a client that went
+ * away before the answer.
  */
 export function session<T extends object = SessionData>(
   sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
   options: SessionMiddlewareOptions = {},
 ): MiddlewareHandler<SessionEnv<T>> {
   const sessions = toSessionInterface(sessionsOrOptions);
-  return async (context, next) => {
-    const opened = await sessions.open(new HonoSessionRequest(context, options.ip));
-    context.set('session', opened);
-    try {
-      await next();
-    } catch (error) {
-      // Still save (it also releases the session's lock), but the handler's error is the one to report.
-      await sessions.save(opened, new HonoSessionResponse(context)).catch(() => undefined);
-      throw error;
-    }
-    // A read-only request is saved on the spot: no promise to wait for.
-    const response = new HonoSessionResponse(context);
-    const pending = sessions.commit(opened, response);
-    if (pending !== undefined) await pending;
-  };
+  return (context, next) =>
+    runSession(
+      sessions,
+      new HonoSessionRequest(context, options.ip),
+      (opened) => {
+        context.set('session', opened);
+        return next();
+      },
+      () => new HonoSessionResponse(context),
+      () => clientLeft(context),
+    );
+}
+
+/**
+ * Whether the client went away before the answer. On Node, from the server's response (reading the
+ * request's `signal` would make node-server build a whole `Request`); elsewhere, from the signal.
+ */
+function clientLeft(context: Context): boolean {
+  const outgoing = (context.env as { outgoing?: { destroyed?: unknown } } | undefined)?.outgoing;
+  if (outgoing !== undefined) return outgoing.destroyed === true;
+  return context.req.raw.signal?.aborted === true;
 }
 
 /**

@@ -1,7 +1,9 @@
-import { createAppStarter, MapStore, testAdapter } from '@sess/adapter-test-suite';
+import { MemoryStore } from '@sess/core';
+import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET, testAdapter } from '@sess/adapter-test-suite';
 import Koa3 from 'koa';
 import Koa2 from 'koa2';
 import { describe, expect, it } from 'vitest';
+import { session } from './index.js';
 import { serveKoa } from './testing/serve-koa.js';
 
 describe.each([
@@ -39,6 +41,39 @@ describe.each([
       expect(response.status).toBe(503);
       expect(await response.text()).toBe('StoreUnavailableError');
       expect(response.headers.getSetCookie()).toEqual([]);
+    }
+  });
+});
+
+describe("Koa's default error handling", () => {
+  it.each([
+    ['koa 3', Koa3],
+    ['koa 2', Koa2],
+  ])('%s: keeps the regenerated session of a failed handler, whose cookie rides on the error', async (_name, Koa: typeof Koa3) => {
+    const app = new Koa();
+    app.silent = true;
+    app.use(session({ store: new MemoryStore(), secret: TEST_SECRET }));
+    app.use(async (context) => {
+      const count = (context.session.get('count') ?? 0) + 1;
+      context.session.set('count', count);
+      if (context.path === '/fail') {
+        context.session.regenerate();
+        throw new Error('handler failed');
+      }
+      context.body = String(count);
+    });
+    const server = await listen(app.callback());
+    try {
+      const jar = new CookieJar(server.url);
+      expect(await (await jar.fetch('/')).text()).toBe('1');
+      const before = jar.cookies.get('sid');
+      const failed = await jar.fetch('/fail');
+      expect(failed.status).toBe(500);
+      expect(failed.headers.getSetCookie()).toHaveLength(1);
+      expect(jar.cookies.get('sid')).not.toBe(before);
+      expect(await (await jar.fetch('/')).text()).toBe('3');
+    } finally {
+      await server.close();
     }
   });
 });

@@ -3,6 +3,7 @@
  * after they are done, before Koa sends the response.
  */
 import {
+  runSession,
   toSessionInterface,
   type Session,
   type SessionData,
@@ -26,27 +27,26 @@ declare module 'koa' {
  * Sessions for Koa 2 and 3. Pass the session interface made by `createSessions`, or its options (the
  * middleware then creates one). `ctx.session` is then available in every later middleware.
  *
- * Saving happens when the downstream middleware have finished (`try { await next() } finally
- * { save }`), before Koa writes the response, so the client's next request always sees the change.
- * A store failure is thrown as `StoreUnavailableError` for Koa's error handling to answer.
+ * Saving happens when the downstream middleware have finished, before Koa writes the response, so
+ * the client's next request always sees the change; it also happens when they threw, and the
+ * session's headers then ride on the error (`error.headers`), which Koa's default error handling
+ * puts on its error response after clearing every other header. A store failure is thrown as
+ * `StoreUnavailableError` for Koa's error handling to answer. Nothing is saved for a client that
+ * went away before the answer.
  */
 export function session(sessionsOrOptions: SessionInterface<SessionData> | SessionsOptions<SessionData>): Middleware {
   const sessions = toSessionInterface(sessionsOrOptions);
-  return async (context, next) => {
-    const opened = await sessions.open(new KoaSessionRequest(context));
-    context.session = opened;
-    try {
-      await next();
-    } catch (error) {
-      // Still save (it also releases the session's lock), but the handler's error is the one to report.
-      await sessions.save(opened, new KoaSessionResponse(context)).catch(() => undefined);
-      throw error;
-    }
-    // A read-only request is saved on the spot: no promise to wait for.
-    const response = new KoaSessionResponse(context);
-    const pending = sessions.commit(opened, response);
-    if (pending !== undefined) await pending;
-  };
+  return (context, next) =>
+    runSession(
+      sessions,
+      new KoaSessionRequest(context),
+      (opened) => {
+        context.session = opened;
+        return next();
+      },
+      (failure) => new KoaSessionResponse(context, failure),
+      () => context.res.destroyed,
+    );
 }
 
 /**
@@ -76,12 +76,17 @@ class KoaSessionRequest implements SessionRequest {
   }
 }
 
-/** The response as the core sees it: its headers. */
+/**
+ * The response as the core sees it: its headers. After a failed handler they are also copied onto
+ * the error's `headers`, the only headers Koa's default error handling keeps.
+ */
 class KoaSessionResponse implements SessionResponse {
   readonly #context: ExtendableContext;
+  readonly #errorHeaders: Record<string, string | string[]> | undefined;
 
-  constructor(context: ExtendableContext) {
+  constructor(context: ExtendableContext, failure?: { error: unknown }) {
     this.#context = context;
+    this.#errorHeaders = failure === undefined ? undefined : headersOf(failure.error);
   }
 
   getHeader(name: string): string | undefined {
@@ -92,9 +97,22 @@ class KoaSessionResponse implements SessionResponse {
 
   setHeader(name: string, value: string): void {
     this.#context.set(name, value);
+    if (this.#errorHeaders !== undefined) this.#errorHeaders[name] = value;
   }
 
   appendHeader(name: string, value: string): void {
     this.#context.append(name, value);
+    const headers = this.#errorHeaders;
+    if (headers === undefined) return;
+    const current = headers[name];
+    headers[name] = current === undefined ? [value] : [...(Array.isArray(current) ? current : [current]), value];
   }
+}
+
+/** The `headers` object of a thrown error, created when missing; `undefined` for what cannot carry one. */
+function headersOf(error: unknown): Record<string, string | string[]> | undefined {
+  if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return undefined;
+  const carrier = error as { headers?: unknown };
+  if (carrier.headers === undefined) carrier.headers = {};
+  return typeof carrier.headers === 'object' && carrier.headers !== null ? (carrier.headers as Record<string, string | string[]>) : undefined;
 }

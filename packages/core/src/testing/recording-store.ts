@@ -13,6 +13,17 @@ export class RecordingStore implements Store {
   readonly name = 'recording';
   readonly records = new Map<string, string>();
   readonly calls: StoreCall[] = [];
+  readonly #failNext = new Set<string>();
+
+  /** Makes the next call of `method` reject, as a store whose server went away. */
+  failNext(method: string): void {
+    this.#failNext.add(method);
+  }
+
+  #record(method: string, id: string): void {
+    this.calls.push({ method, id });
+    if (this.#failNext.delete(method)) throw new Error(`${method} failed: connection refused`);
+  }
 
   count(method: string): number {
     return this.calls.filter((call) => call.method === method).length;
@@ -23,7 +34,7 @@ export class RecordingStore implements Store {
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
-    this.calls.push({ method: 'get', id });
+    this.#record('get', id);
     const text = this.records.get(id);
     if (text === undefined) return undefined;
     const record = JSON.parse(text) as SessionRecord;
@@ -31,23 +42,23 @@ export class RecordingStore implements Store {
   }
 
   async set(id: string, record: SessionRecord): Promise<void> {
-    this.calls.push({ method: 'set', id });
+    this.#record('set', id);
     this.records.set(id, JSON.stringify(record));
   }
 
   async destroy(id: string): Promise<void> {
-    this.calls.push({ method: 'destroy', id });
+    this.#record('destroy', id);
     this.records.delete(id);
   }
 
   async touch(id: string, expiresAt: number): Promise<void> {
-    this.calls.push({ method: 'touch', id });
+    this.#record('touch', id);
     const text = this.records.get(id);
     if (text !== undefined) this.records.set(id, JSON.stringify({ ...JSON.parse(text), expiresAt }));
   }
 
   async patch(id: string, change: SessionPatch, expiresAt: number): Promise<void> {
-    this.calls.push({ method: 'patch', id });
+    this.#record('patch', id);
     const text = this.records.get(id);
     if (text === undefined) return;
     const record = JSON.parse(text) as SessionRecord;

@@ -21,14 +21,14 @@ async function returning(sessions: SessionInterface<Data>): Promise<string> {
 describe.each([
   ['server-side', () => ({ store: new RecordingStore(), secret: SECRET })],
   ['cookie', () => ({ store: 'cookie' as const, secret: SECRET })],
-])('commit (%s sessions)', (_kind, options) => {
+])('save (%s sessions)', (_kind, options) => {
   it('finishes a read-only request on the spot, headers included', async () => {
     const sessions = createSessions<Data>(options());
     const cookie = await returning(sessions);
     const session = await sessions.open({ cookie });
     expect(session.get('count')).toBe(1);
     const response = new TestResponse();
-    expect(sessions.commit!(session, response)).toBeUndefined();
+    expect(sessions.save(session, response)).toBeUndefined();
     expect(response.getHeader('Vary')).toBe('Cookie');
     expect(response.setCookies).toEqual([]);
   });
@@ -39,7 +39,7 @@ describe.each([
     const session = await sessions.open({ cookie });
     session.set('count', 2);
     const response = new TestResponse();
-    const pending = sessions.commit!(session, response);
+    const pending = sessions.save(session, response);
     expect(pending).toBeInstanceOf(Promise);
     await pending;
     const next = response.setCookies[0];
@@ -51,19 +51,19 @@ describe.each([
     const sessions = createSessions<Data>(options());
     const session = await sessions.open({ cookie: undefined });
     const broken = { getHeader: () => undefined, setHeader: () => { throw new Error('headers already sent'); }, appendHeader: () => { throw new Error('headers already sent'); } };
-    const result = sessions.commit!(session, broken);
+    const result = sessions.save(session, broken);
     expect(result).toBeInstanceOf(Promise);
     await expect(result).rejects.toThrow('headers already sent');
   });
 });
 
-describe('commit with locking', () => {
+describe('save with locking', () => {
   it('waits for the lock to be released even when nothing changed', async () => {
     const store = new RecordingStore();
     const sessions = createSessions<Data>({ store, secret: SECRET, locking: { waitMs: 200 } });
     const cookie = await returning(sessions);
     const first = await sessions.open({ cookie });
-    const pending = sessions.commit!(first, new TestResponse());
+    const pending = sessions.save(first, new TestResponse());
     expect(pending).toBeInstanceOf(Promise);
     await pending;
     // The lock is free again: a second request opens at once instead of waiting out waitMs.
@@ -76,31 +76,24 @@ describe('commit with locking', () => {
 });
 
 describe('toSessionInterface', () => {
-  it('gives an implementation without commit one that saves through it', async () => {
+  it('keeps a session interface as it is, also one implemented outside the core', async () => {
     const inner = createSessions<Data>({ store: new RecordingStore(), secret: SECRET });
-    const saved: unknown[] = [];
     const custom: SessionInterface<Data> = {
       cookieName: inner.cookieName,
       open: (request) => inner.open(request),
-      save: (session, response) => {
-        saved.push(session);
-        return inner.save(session, response);
-      },
+      save: (session, response) => inner.save(session, response),
       release: (session) => inner.release(session),
       destroyAll: (owner) => inner.destroyAll(owner),
       ping: () => inner.ping(),
       close: () => inner.close(),
     };
-    const sessions = toSessionInterface(custom);
-    expect(sessions.cookieName).toBe('sid');
-    const session = await sessions.open({ cookie: undefined });
-    session.set('count', 1);
-    await sessions.commit(session, new TestResponse());
-    expect(saved).toEqual([session]);
+    expect(toSessionInterface(custom)).toBe(custom);
+    expect(toSessionInterface(inner)).toBe(inner);
   });
 
-  it('keeps an interface that has commit as it is', () => {
-    const sessions = createSessions<Data>({ store: 'cookie', secret: SECRET });
-    expect(toSessionInterface(sessions)).toBe(sessions);
+  it('creates the session interface from createSessions options', async () => {
+    const sessions = toSessionInterface<Data>({ store: 'cookie', secret: SECRET });
+    const session = await sessions.open({ cookie: undefined });
+    expect(session.isNew).toBe(true);
   });
 });
