@@ -16,6 +16,11 @@ import { changedKeys, STATE, Session, type LoadedState, type SessionState } from
 export interface SessionInterface<T extends object = SessionData> {
   /** The session cookie's name. */
   readonly cookieName: string;
+  /**
+   * Whether a session may hold a lock while its request runs (`locking`), so that an adapter knows
+   * to release it as soon as the client goes away. Assumed when an implementation leaves it out.
+   */
+  readonly locking?: boolean;
   /** The session of `request`: a verified cookie's live session, or a new empty one. Never throws for bad cookies. */
   open(request: SessionRequest): Promise<Session<T>>;
   /**
@@ -76,6 +81,11 @@ export abstract class BaseSessions<T extends object> {
   /** The session cookie's name. */
   get cookieName(): string {
     return this.options.cookie.name;
+  }
+
+  /** {@link SessionInterface.locking}. */
+  get locking(): boolean {
+    return this.options.locking !== undefined;
   }
 
   /** {@link SessionInterface.report}. */
