@@ -3,7 +3,7 @@
  * scenarios and the fuzz property pass for an adapter that follows the contract.
  */
 import type { ServerResponse } from 'node:http';
-import { toSessionInterface, type SessionResponse } from '@sess/core';
+import { runSession, toSessionInterface, type SessionResponse } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { CookieJar, fuzzAdapter, listen, MapStore, testAdapter, type ServeAdapter } from './index.js';
 
@@ -15,26 +15,25 @@ function toSessionResponse(response: ServerResponse): SessionResponse {
   };
 }
 
-/** Opens the session, runs the route, saves, then answers: the order every adapter keeps. */
+/** The core's request lifecycle around the route, then the answer: the order every adapter keeps. */
 const serve: ServeAdapter = (sessionsOrOptions, routes) => {
   const sessions = toSessionInterface(sessionsOrOptions);
   return listen(async (request, response) => {
     const answer = (status: number, body: string) => response.writeHead(status, { 'Content-Type': 'text/plain' }).end(body);
     const route = routes.list.find((candidate) => candidate.method === request.method && candidate.path === request.url);
     try {
-      const opened = await sessions.open({ cookie: request.headers.cookie, secure: request.headers['x-forwarded-proto'] === 'https' });
-      let body: string;
-      try {
-        body = route ? await route.handle(opened) : 'not found';
-      } catch (error) {
-        await sessions.save(opened, toSessionResponse(response)).catch(() => undefined);
-        throw error;
-      }
-      await sessions.save(opened, toSessionResponse(response));
+      const body = await runSession(
+        sessions,
+        { cookie: request.headers.cookie, secure: request.headers['x-forwarded-proto'] === 'https' },
+        async (session) => (route ? route.handle(session) : 'not found'),
+        () => toSessionResponse(response),
+        () => response.destroyed,
+      );
       answer(route ? 200 : 404, body);
     } catch (error) {
       const { status, body } = routes.onError(error);
-      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      // A failed handler's session was saved; its cookie stays on the error answer.
+      for (const name of response.getHeaderNames()) if (name !== 'set-cookie') response.removeHeader(name);
       answer(status, body);
     }
   });
