@@ -155,3 +155,16 @@ function stubSessions(app: Express): Express {
   });
   return app;
 }
+
+describe('a session middleware mounted twice', () => {
+  it('is refused with SessionConfigError for the request, instead of a session that is never saved', async () => {
+    const { jar, errors } = await startExpress(express5, ({ app, sessions }) => {
+      app.use(sessions, sessions);
+      app.get('/', (_request, response) => void response.send('ok'));
+    });
+    const response = await jar.fetch('/');
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe('SessionConfigError');
+    expect(errors).toHaveLength(1);
+  });
+});

@@ -87,8 +87,12 @@ function hold(response: ServerResponse, run: SessionRun, next: (error?: unknown)
   }
   // Middleware that ran before this one and wrapped the response's own methods (compression,
   // on-headers) captured what was below: wrap its wrappers, so that the handler's calls are seen first.
-  const own = WRITES.filter((method) => Object.prototype.hasOwnProperty.call(response, method));
-  if (own.length > 0) interceptOn(response, own);
+  if (WRITES.some((method) => Object.prototype.hasOwnProperty.call(response, method))) {
+    interceptOn(
+      response,
+      WRITES.filter((method) => Object.prototype.hasOwnProperty.call(response, method)),
+    );
+  }
   const held = new ResponseHold(response, run, next);
   ResponseHold.attach(held);
   // Only a lock needs the client's leaving noticed at once; otherwise the save checks for it.
