@@ -172,8 +172,9 @@ export class DemoActions {
       return { kind: 'html', status: error.status, body: renderErrorPage(this.config.appName, error.status, error.message), headers };
     }
     if (StoreUnavailableError.isInstance(error) || LockTimeoutError.isInstance(error)) {
-      console.error(`[${this.config.appName}] ${error.message}`);
-      return json({ error: 'The session store is unavailable; try again shortly.', code: 'store_unavailable', detail: error.message }, 503);
+      // What went wrong (the store's address, the driver's text) goes to the log, never to the client.
+      console.error(`[${this.config.appName}] ${StoreUnavailableError.isInstance(error) ? error.detail : error.message}`);
+      return json({ error: 'The session store is unavailable; try again shortly.', code: 'store_unavailable' }, 503);
     }
     if (CookieTooLargeError.isInstance(error)) {
       return this.error(

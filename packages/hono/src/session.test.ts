@@ -75,3 +75,27 @@ describe('hono over @hono/node-server', () => {
     }
   });
 });
+
+describe("hono's default error handling", () => {
+  it('answers 503 with a message that says nothing about the store when the store fails, without an onError', async () => {
+    const store = new MapStore();
+    const app = new Hono<SessionEnv>();
+    app.use(session({ store, secret: TEST_SECRET }));
+    app.get('/', (c) => {
+      c.get('session').set('count', 1);
+      return c.text('ok');
+    });
+    const server = await listen(getRequestListener(app.fetch));
+    try {
+      const jar = new CookieJar(server.url);
+      store.failing.add('set');
+      const failed = await jar.fetch('/');
+      expect(failed.status).toBe(503);
+      expect(await failed.text()).toBe('[sess] the session store is unavailable');
+      store.failing.delete('set');
+      expect((await jar.fetch('/')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

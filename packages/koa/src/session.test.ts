@@ -76,4 +76,27 @@ describe("Koa's default error handling", () => {
       await server.close();
     }
   });
+
+  it.each([
+    ['koa 3', Koa3],
+    ['koa 2', Koa2],
+  ])('%s: answers a store failure 503 with a message that says nothing about the store', async (_name, Koa: typeof Koa3) => {
+    const store = new MapStore();
+    const app = new Koa();
+    app.silent = true;
+    app.use(session({ store, secret: TEST_SECRET }));
+    app.use(async (context) => {
+      context.session.set('count', 1);
+      context.body = 'ok';
+    });
+    const server = await listen(app.callback());
+    try {
+      store.failing.add('set');
+      const failed = await new CookieJar(server.url).fetch('/');
+      expect(failed.status).toBe(503);
+      expect(await failed.text()).toBe('Service Unavailable');
+    } finally {
+      await server.close();
+    }
+  });
 });

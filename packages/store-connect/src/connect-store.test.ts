@@ -111,7 +111,7 @@ describe('failures', () => {
     const store = connectStore(pgStore, { name: 'connect-pg-simple' });
     const error = await store.get(randomStoreId()).catch((caught: unknown) => caught);
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/\[connect-pg-simple\] get failed/);
+    expect((error as StoreUnavailableError).detail).toMatch(/\[connect-pg-simple\] get failed/);
     await store.close!();
   });
 
@@ -120,6 +120,6 @@ describe('failures', () => {
     const store = connectStore(pgStore, { name: 'connect-pg-simple', timeoutMs: 300 });
     const error = await store.set(randomStoreId(), record({ a: 1 })).catch((caught: unknown) => caught);
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/\[connect-pg-simple\] set did not answer within 300 ms/);
+    expect((error as StoreUnavailableError).detail).toMatch(/\[connect-pg-simple\] set did not answer within 300 ms/);
   });
 });

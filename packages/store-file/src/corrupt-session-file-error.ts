@@ -6,6 +6,8 @@ import { SessError } from '@sess/core';
  * `FileStoreOptions.onError`; it never throws this error from `get`.
  */
 export class CorruptSessionFileError extends SessError {
+  static override readonly kind: string = 'CorruptSessionFileError';
+  declare static readonly isInstance: (error: unknown) => error is CorruptSessionFileError;
   /** Absolute path of the file that was ignored. */
   readonly file: string;
 
@@ -15,10 +17,5 @@ export class CorruptSessionFileError extends SessError {
       options,
     );
     this.file = file;
-  }
-
-  /** True for this error, even one created by another installed copy of `@sess/store-file`. */
-  static override isInstance(error: unknown): error is CorruptSessionFileError {
-    return SessError.isInstance(error) && error.name === 'CorruptSessionFileError';
   }
 }

@@ -383,7 +383,7 @@ describe('FileStore corrupt files', () => {
     await (await import('node:fs/promises')).mkdir(join(dir, `${sessionId(9)}.json`));
     const error = await store.get(sessionId(9)).catch((rejection: unknown) => rejection);
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^\[sess\] \[file\] reading a session failed/);
+    expect((error as StoreUnavailableError).detail).toMatch(/^\[file\] reading a session failed/);
   });
 });
 

@@ -147,7 +147,7 @@ describe('FileStore write locks', () => {
     await writeFile(join(dir, `${id}.write.lock`), JSON.stringify({ token: 'other', expiresAt: Date.now() + 60_000 }));
     const error = await rejection(store.set(id, record({ a: 1 })));
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^\[sess\] \[file\] another process kept writing the session/);
+    expect((error as StoreUnavailableError).detail).toMatch(/^\[file\] another process kept writing the session/);
     expect(existsSync(join(dir, `${id}.json`))).toBe(false);
   });
 

@@ -165,7 +165,7 @@ describe('schema', () => {
     const store = open({ tableName: uniqueTableName(), createTable: false });
     const error = await store.get(newId()).catch((caught: unknown) => caught);
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/\[mysql\].*does not exist.*sql\/schema\.sql/);
+    expect((error as StoreUnavailableError).detail).toMatch(/\[mysql\].*does not exist.*sql\/schema\.sql/);
   });
 });
 
@@ -465,7 +465,7 @@ describe('an unreachable server', () => {
     const store = open({ uri: 'mysql://root@127.0.0.1:1/test', timeoutMs });
     const { error, elapsed } = await failure(store, (s) => s.get(newId()));
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^\[sess\] \[mysql\] /);
+    expect((error as StoreUnavailableError).detail).toMatch(/^\[mysql\] /);
     expect(elapsed).toBeLessThan(limitMs);
   });
 

@@ -129,7 +129,7 @@ describe('schema', () => {
     const store = open({ tableName: uniqueTableName(), createTable: false });
     const error = await store.get(newId()).catch((caught: unknown) => caught);
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/\[postgres\].*does not exist.*sql\/schema\.sql/);
+    expect((error as StoreUnavailableError).detail).toMatch(/\[postgres\].*does not exist.*sql\/schema\.sql/);
   });
 });
 
@@ -376,7 +376,7 @@ describe('an unreachable server', () => {
     const store = open({ connectionString: 'postgres://postgres@127.0.0.1:1/test', timeoutMs });
     const { error, elapsed } = await failure(store, (s) => s.get(newId()));
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^\[sess\] \[postgres\] /);
+    expect((error as StoreUnavailableError).detail).toMatch(/^\[postgres\] /);
     expect(elapsed).toBeLessThan(limitMs);
   });
 

@@ -213,7 +213,7 @@ describe('options', () => {
 
   it('fails with StoreUnavailableError when the file cannot be opened', () => {
     expect(() => new SqliteStore({ path: join(folder, 'missing-folder', 'sessions.db') })).toThrow(
-      expect.objectContaining({ name: 'StoreUnavailableError', message: expect.stringMatching(/\[sqlite\].*writable/) }),
+      expect.objectContaining({ name: 'StoreUnavailableError', detail: expect.stringMatching(/\[sqlite\].*writable/) }),
     );
   });
 
@@ -226,7 +226,7 @@ describe('options', () => {
     expect(database.prepare('SELECT data FROM sessions WHERE id = ?').pluck().get(id)).toBe('{"a":1}');
     await store.close();
     expect(database.open).toBe(true);
-    await expect(store.get(id)).rejects.toThrow(/closed/);
+    await expect(store.get(id)).rejects.toMatchObject({ detail: expect.stringMatching(/closed/) });
   });
 
   it('reports a database closed by its owner as StoreUnavailableError', async () => {
@@ -234,7 +234,7 @@ describe('options', () => {
     const store = createStore({ database });
     database.close();
     await expect(store.get(newId())).rejects.toSatisfy(
-      (error: unknown) => StoreUnavailableError.isInstance(error) && /keep it open/.test(error.message),
+      (error: unknown) => StoreUnavailableError.isInstance(error) && /keep it open/.test(error.detail),
     );
   });
 
@@ -243,7 +243,7 @@ describe('options', () => {
     await store.close();
     await store.close();
     await expect(store.set(newId(), liveRecord({}))).rejects.toSatisfy(
-      (error: unknown) => StoreUnavailableError.isInstance(error) && /store was closed/.test(error.message),
+      (error: unknown) => StoreUnavailableError.isInstance(error) && /store was closed/.test(error.detail),
     );
   });
 
@@ -254,7 +254,7 @@ describe('options', () => {
     other.exec('BEGIN IMMEDIATE');
     try {
       await expect(store.set(newId(), liveRecord({ a: 1 }))).rejects.toSatisfy(
-        (error: unknown) => StoreUnavailableError.isInstance(error) && /busyTimeoutMs \(50 ms\)/.test(error.message),
+        (error: unknown) => StoreUnavailableError.isInstance(error) && /busyTimeoutMs \(50 ms\)/.test(error.detail),
       );
     } finally {
       other.exec('ROLLBACK');

@@ -91,7 +91,7 @@ describe('unstorageStore', () => {
     try {
       const error = await store.get(randomStoreId()).catch((caught: unknown) => caught);
       expect(StoreUnavailableError.isInstance(error)).toBe(true);
-      expect((error as Error).message).toMatch(/\[unstorage-redis\] getItemRaw did not answer within 300 ms/);
+      expect((error as StoreUnavailableError).detail).toMatch(/\[unstorage-redis\] getItemRaw did not answer within 300 ms/);
     } finally {
       await store.close!().catch(() => undefined);
       for (const socket of sockets) socket.destroy();
