@@ -225,6 +225,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       if (state.isNew && changedKeys(state, this.options.codec) === undefined && !state.ownerChanged) return;
       this.bind(state);
       const retired = state.isNew ? undefined : state.storeId;
+      if (retired !== undefined && !(await this.#stillPresent(state, response, retired, now))) return;
       const id = generateSessionId();
       const storeId = await storeIdOf(id, this.options.hashIds, this.#crypto);
       state.createdAt = now;
@@ -259,7 +260,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
           expiresAt: deadline,
         };
         if (state.owner !== undefined) record.owner = state.owner;
-        await this.#call('set', () => this.store.set(storeId, record));
+        if (!(await this.#replaceIfPresent(state, response, storeId, record, now))) return;
       }
     } else if (this.renewalDue(state, deadline)) {
       if (this.store.touch) {
@@ -267,7 +268,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
       } else {
         const record: SessionRecord = { data: state.stored!, createdAt: state.createdAt!, expiresAt: deadline };
         if (state.owner !== undefined) record.owner = state.owner;
-        await this.#call('set', () => this.store.set(storeId, record));
+        if (!(await this.#replaceIfPresent(state, response, storeId, record, now))) return;
       }
     } else if (state.secretIndex > 0) {
       // Signed with an old secret: re-sign with the current one so that rotation completes as users return.
@@ -280,6 +281,33 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     state.expiresAt = deadline;
     this.writeCookie(state, response, await this.#signedValue(state), now);
     state.secretIndex = 0;
+  }
+
+  /**
+   * Replaces the record of a session this request loaded, unless it is gone: a logout
+   * (`destroy()`, `destroyAll()`) by another request while this one ran must stay a logout, and a
+   * blind `set` would bring the old record back. `patch` and `touch` leave a missing record missing
+   * by contract; `set` does not, so the record is read first. What remains is the time between
+   * that read and the write (one round trip, see SECURITY.md). Returns `false` when the session was
+   * ended.
+   */
+  async #replaceIfPresent(state: RequestState, response: SessionResponse, storeId: string, record: SessionRecord, now: number): Promise<boolean> {
+    if (!(await this.#stillPresent(state, response, storeId, now))) return false;
+    await this.#call('set', () => this.store.set(storeId, record));
+    return true;
+  }
+
+  /**
+   * Whether the record this request loaded is still there. When another request ended it, the
+   * session is over for this one too: its cookie is expired and nothing is written (regenerating
+   * it would otherwise carry the ended session's data over to a new ID).
+   */
+  async #stillPresent(state: RequestState, response: SessionResponse, storeId: string, now: number): Promise<boolean> {
+    if ((await this.#call('get', () => this.store.get(storeId))) !== undefined) return true;
+    this.emit({ type: 'session-missing', reason: 'ended' });
+    this.expireCookie(state, response, now);
+    this.resetToNew(state);
+    return false;
   }
 
   async #signedValue(state: RequestState): Promise<string> {

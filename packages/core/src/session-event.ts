@@ -1,7 +1,8 @@
 /** Something that happened while opening or saving a session, for logs and metrics. */
 export type SessionEvent =
   | { type: 'cookie-rejected'; reason: 'malformed' | 'bad-signature' | 'undecryptable' }
-  | { type: 'session-missing'; reason: 'unknown' | 'expired' }
+  /** `ended`: ended by another request (a logout) while this one ran; nothing was written back. */
+  | { type: 'session-missing'; reason: 'unknown' | 'expired' | 'ended' }
   | { type: 'session-corrupt'; error: unknown }
   | { type: 'session-unbound'; trait: 'ip' | 'userAgent' }
   | { type: 'secret-rotated' }

@@ -11,6 +11,7 @@ import {
   type Unlock,
 } from '@sess/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeLogoutIsFinal } from './logout-is-final.js';
 import { randomStoreId } from './random-store-id.js';
 
 /**
@@ -172,6 +173,8 @@ export function testStore(options: TestStoreOptions): void {
         closed.clear();
       }
     });
+
+    describeLogoutIsFinal(() => store, capabilities.destroyByOwner);
 
     describe('capabilities', () => {
       it('has get, set and destroy', () => {
