@@ -1,5 +1,20 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCookie, serializeCookie } from './cookie-header.js';
+
+/** The plain reading of a Cookie header, pair by pair: what `readCookie` must agree with. */
+function reference(header: string, name: string): string[] {
+  const values: string[] = [];
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
+    let value = pair.slice(eq + 1).trim();
+    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    values.push(value);
+    if (values.length === 4) break;
+  }
+  return values;
+}
 
 describe('readCookie', () => {
   it('finds every value of a name, trimmed and unquoted, and nothing else', () => {
@@ -7,6 +22,23 @@ describe('readCookie', () => {
     expect(readCookie('xsid=1; sidx=2', 'sid')).toEqual([]);
     expect(readCookie(undefined, 'sid')).toEqual([]);
     expect(readCookie('sid', 'sid')).toEqual([]);
+  });
+
+  it('agrees with a pair-by-pair reading on any header made of names, values, semicolons and equals signs', () => {
+    const piece = fc.constantFrom('sid', 'a', ' ', ';', '=', '"', 'x.y', 'sid=', '; sid=v');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const header = pieces.join('');
+        expect(readCookie(header, 'sid')).toEqual(reference(header, 'sid'));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads a 1 MiB header of semicolons and equals-less pairs in one pass', () => {
+    expect(readCookie(`${';'.repeat(1 << 20)}sid=v`, 'sid')).toEqual(['v']);
+    expect(readCookie(`${'a;'.repeat(1 << 19)}sid=v; b=2`, 'sid')).toEqual(['v']);
+    expect(readCookie(';'.repeat(1 << 20), 'sid')).toEqual([]);
   });
 
   it('considers at most four candidates', () => {

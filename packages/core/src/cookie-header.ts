@@ -14,11 +14,17 @@ export function readCookie(header: string | null | undefined, name: string): str
   const values: string[] = [];
   if (!header) return values;
   let start = 0;
+  // The next '=' at or after `start`, found once and reused until passed: searching from every
+  // pair would scan the same stretch again for each ';' (quadratic in a header of semicolons).
+  let eq = -1;
   while (start < header.length && values.length < MAX_CANDIDATES) {
     let end = header.indexOf(';', start);
     if (end === -1) end = header.length;
-    const eq = header.indexOf('=', start);
-    if (eq !== -1 && eq < end && header.slice(start, eq).trim() === name) {
+    if (eq < start) {
+      eq = header.indexOf('=', start);
+      if (eq === -1) break;
+    }
+    if (eq < end && header.slice(start, eq).trim() === name) {
       let value = header.slice(eq + 1, end).trim();
       if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
       values.push(value);
