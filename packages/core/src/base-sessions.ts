@@ -3,6 +3,7 @@
  * client traits and the response headers (`Set-Cookie`, `Vary`, `Cache-Control`).
  */
 import { serializeCookie } from './cookie-header.js';
+import { emptyRecord } from './own-keys.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import { BIND_KEY, EXPIRY_KEY, type ExpirySettings, type SessionData } from './session-data.js';
@@ -124,7 +125,7 @@ export abstract class BaseSessions<T extends object> {
       destroyed: false,
       unlock: undefined,
       closed: false,
-      data: { ...this.options.initial() },
+      data: Object.assign(emptyRecord(), this.options.initial()),
       stored: undefined,
       createdAt: now,
       expiresAt: now + this.options.idleMs,
@@ -140,7 +141,7 @@ export abstract class BaseSessions<T extends object> {
     state.cookieValue = undefined;
     state.isNew = true;
     state.loaded = true;
-    state.data = { ...this.options.initial() };
+    state.data = Object.assign(emptyRecord(), this.options.initial());
     state.stored = undefined;
     state.createdAt = now;
     state.expiresAt = now + this.options.idleMs;

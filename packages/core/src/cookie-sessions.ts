@@ -9,6 +9,7 @@ import { type AesGcmKey, type CryptoBackend, defaultCryptoBackend } from './cryp
 import { CookieTooLargeError, SessionConfigError } from './errors.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { LruMap } from './lru-map.js';
+import { emptyRecord } from './own-keys.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import { decryptPayload, deriveEncryptionKeys, encryptPayload } from './cookie-crypto.js';
 import type { SessionData } from './session-data.js';
@@ -87,7 +88,7 @@ export class CookieSessions<T extends object = SessionData> extends BaseSessions
       }
       let data: Record<string, unknown>;
       try {
-        data = {};
+        data = emptyRecord();
         for (const key of Object.keys(payload.d)) data[key] = this.options.codec.decode(payload.d[key]!);
       } catch (error) {
         this.emit({ type: 'session-corrupt', error });

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './store.js';
 export * from './store-helpers.js';
+export { setOwn } from './own-keys.js';
 export { type Codec, jsonCodec } from './codec.js';
 export { taggedCodec } from './tagged-codec.js';
 export type { CookieOptions } from './cookie-options.js';
@@ -9,7 +10,7 @@ export type { SessionsOptions } from './sessions-options.js';
 export type { LegacySession, LegacySessionSource } from './legacy-source.js';
 export type { SessionEvent } from './session-event.js';
 export type { SessionData, Flash, ExpirySettings } from './session-data.js';
-export { Session } from './session.js';
+export { MAX_OWNER_LENGTH, Session } from './session.js';
 export type { SessionInterface } from './base-sessions.js';
 export { ServerSessions } from './server-sessions.js';
 export { CookieSessions, MAX_COOKIE_BYTES } from './cookie-sessions.js';

@@ -1,3 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from './random-bytes.js';
 
@@ -33,4 +39,25 @@ describe('randomBytes', () => {
     expect(big).toHaveLength(10_000);
     expect(big.some((byte) => byte !== 0)).toBe(true);
   });
+
+  it('hands out different bytes in each process started from one V8 startup snapshot', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sess-snapshot-'));
+    const entry = join(folder, 'entry.ts');
+    // The snapshot is built after one draw, so the pool it carries is filled.
+    writeFileSync(
+      entry,
+      `import { startupSnapshot } from 'node:v8';
+       import { randomBytes } from ${JSON.stringify(fileURLToPath(new URL('./random-bytes.ts', import.meta.url)))};
+       randomBytes(16);
+       startupSnapshot.setDeserializeMainFunction(() => console.log(Buffer.from(randomBytes(32)).toString('hex')));`,
+    );
+    const bundle = join(folder, 'entry.cjs');
+    await build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', outfile: bundle, logLevel: 'silent' });
+    const blob = join(folder, 'snapshot.blob');
+    execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', bundle], { stdio: 'ignore' });
+    const run = () => execFileSync(process.execPath, ['--snapshot-blob', blob], { encoding: 'utf8' }).trim();
+    const [first, second] = [run(), run()];
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(second).not.toBe(first);
+  }, 30_000);
 });

@@ -67,11 +67,14 @@ function resolveCookie(options: SessionsOptions<object>['cookie']): ResolvedCook
   if (!['strict', 'lax', 'none'].includes(cookie.sameSite)) {
     throw new SessionConfigError(`cookie \`sameSite\` must be 'strict', 'lax' or 'none', not ${String(cookie.sameSite)}`);
   }
-  const prefixed = cookie.name.startsWith('__Host-') || cookie.name.startsWith('__Secure-');
+  // Browsers match the prefixes without regard to case (RFC 6265bis), so `__host-sid` is one too.
+  const lowerName = cookie.name.toLowerCase();
+  const hostPrefixed = lowerName.startsWith('__host-');
+  const prefixed = hostPrefixed || lowerName.startsWith('__secure-');
   if (prefixed && cookie.secure !== true) {
     throw new SessionConfigError(`a cookie named "${cookie.name}" needs \`cookie.secure: true\` (browsers drop it otherwise)`);
   }
-  if (cookie.name.startsWith('__Host-') && (cookie.path !== '/' || cookie.domain !== undefined)) {
+  if (hostPrefixed && (cookie.path !== '/' || cookie.domain !== undefined)) {
     throw new SessionConfigError(`a "__Host-" cookie needs \`path: '/'\` and no \`domain\``);
   }
   if (cookie.sameSite === 'none' && cookie.secure === false) {

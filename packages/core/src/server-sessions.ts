@@ -9,6 +9,7 @@ import { guard } from './guarded-store.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { LruMap } from './lru-map.js';
+import { emptyRecord } from './own-keys.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { SessionData } from './session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from './session-id.js';
@@ -121,7 +122,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     }
     let data: Record<string, unknown>;
     try {
-      data = {};
+      data = emptyRecord();
       for (const key of Object.keys(record.data)) data[key] = this.options.codec.decode(record.data[key]!);
     } catch (error) {
       this.emit({ type: 'session-corrupt', error });

@@ -1,7 +1,9 @@
 import type { Codec } from './codec.js';
 import { SessionStateError } from './errors.js';
+import { emptyRecord } from './own-keys.js';
+import { checkValue } from './value-check.js';
 import { BIND_KEY, EXPIRY_KEY, FLASH_KEY, type ExpirySettings, type Flash, type SessionData } from './session-data.js';
-import type { SessionPatch, StoredData } from './store.js';
+import type { JsonValue, SessionPatch, StoredData } from './store.js';
 
 /** Internal state of a {@link Session}, read and written by the session interface that owns it. */
 export const STATE = Symbol('sess.state');
@@ -46,6 +48,9 @@ export interface SessionState extends Partial<LoadedState> {
 
 const RESERVED = new Set([FLASH_KEY, EXPIRY_KEY, BIND_KEY]);
 
+/** The longest owner a session takes: what every store can keep and index (MySQL's `VARCHAR(255)`). */
+export const MAX_OWNER_LENGTH = 255;
+
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
@@ -84,6 +89,8 @@ export class Session<T extends object = SessionData> {
 
   #assertUserKey(key: string): void {
     if (RESERVED.has(key)) throw new SessionStateError(`"${key}" is reserved for sess's own use`);
+    // Stores rebuild records key by key; `__proto__` would be lost (or worse) on the way back.
+    if (key === '__proto__') throw new SessionStateError('"__proto__" cannot be a session key: choose another name');
   }
 
   /** Loads the session from its store (lazy mode). Resolves at once when it is already loaded. */
@@ -137,10 +144,15 @@ export class Session<T extends object = SessionData> {
     return value as T[K] | undefined;
   }
 
-  /** Stores `value` under `key`. `undefined` removes the key. */
+  /**
+   * Stores `value` under `key`. `undefined` removes the key. A value that no store could keep is
+   * refused here with `SessionStateError` naming the key: text with a lone surrogate, nesting deeper
+   * than 64 levels, a cycle.
+   */
   set<K extends keyof T & string>(key: K, value: T[K]): this {
     this.#assertUserKey(key);
     const data = this.#data();
+    checkValue(key, value);
     this.#touch(key);
     if (value === undefined) delete data[key];
     else data[key] = value;
@@ -309,8 +321,16 @@ export class Session<T extends object = SessionData> {
     return this[STATE].owner;
   }
 
+  /**
+   * Sets the user this session belongs to: a string of 1 to {@link MAX_OWNER_LENGTH} characters
+   * (every store can index that much), or `undefined` for none.
+   */
   set owner(owner: string | undefined) {
     this.#data();
+    if (owner !== undefined && (typeof owner !== 'string' || owner.length === 0 || owner.length > MAX_OWNER_LENGTH)) {
+      throw new SessionStateError(`an owner is a string of 1 to ${MAX_OWNER_LENGTH} characters (a user ID), not ${typeof owner === 'string' ? `${owner.length} characters` : typeof owner}`);
+    }
+    if (owner !== undefined) checkValue('owner', owner);
     const state = this[STATE];
     if (state.owner === owner) return;
     state.owner = owner;
@@ -333,7 +353,7 @@ export class Session<T extends object = SessionData> {
 export function changedKeys(state: SessionState, codec: Codec): SessionPatch | undefined {
   if (state.touched.size === 0) return undefined;
   const data = state.data!;
-  const set: StoredData = {};
+  const set: StoredData = emptyRecord();
   const unset: string[] = [];
   let changed = false;
   for (const key of state.touched) {
@@ -345,7 +365,7 @@ export function changedKeys(state: SessionState, codec: Codec): SessionPatch | u
       }
       continue;
     }
-    const encoded = codec.encode(data[key]);
+    const encoded = encodeChecked(key, data[key], codec);
     if (JSON.stringify(encoded) !== before) {
       set[key] = encoded;
       changed = true;
@@ -356,10 +376,23 @@ export function changedKeys(state: SessionState, codec: Codec): SessionPatch | u
 
 /** Every value of a session, encoded for the store. */
 export function encodeAll(data: Record<string, unknown>, codec: Codec): StoredData {
-  const out: StoredData = {};
+  const out: StoredData = emptyRecord();
   for (const key of Object.keys(data)) {
     const value = data[key];
-    if (value !== undefined) out[key] = codec.encode(value);
+    if (value !== undefined) out[key] = encodeChecked(key, value, codec);
   }
   return out;
+}
+
+/**
+ * `codec.encode(value)`, after the checks of `set` (a value mutated in place after `set` is checked
+ * only here), with a codec's failure reported under the key it concerns.
+ */
+function encodeChecked(key: string, value: unknown, codec: Codec): JsonValue {
+  checkValue(key, value);
+  try {
+    return codec.encode(value);
+  } catch (error) {
+    throw new SessionStateError(`the value under "${key}" cannot be saved: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }

@@ -2,6 +2,7 @@
  * A richer codec in the manner of Flask's tagged JSON: `Date`, `Map`, `Set`, `BigInt`, `undefined`
  * inside arrays and objects whose keys clash with a tag round-trip exactly.
  */
+import { setOwn } from './own-keys.js';
 import type { Codec } from './codec.js';
 import type { JsonValue } from './store.js';
 
@@ -25,7 +26,7 @@ function encode(value: unknown): JsonValue {
   if (Array.isArray(value)) return value.map(encode);
   if (typeof value === 'object') {
     const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = encode(item);
+    for (const [key, item] of Object.entries(value)) setOwn(out, key, encode(item));
     const keys = Object.keys(out);
     // A user object that looks like a tag is wrapped so that decoding cannot mistake it for one.
     if (keys.length === 1 && TAGS.has(keys[0]!)) return { [ESCAPED]: out };
@@ -61,7 +62,7 @@ function decode(value: JsonValue): unknown {
 
 function decodeObject(value: Record<string, JsonValue>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = decode(item);
+  for (const [key, item] of Object.entries(value)) setOwn(out, key, decode(item));
   return out;
 }
 

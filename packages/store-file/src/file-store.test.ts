@@ -467,3 +467,19 @@ describe('FileStore prune, destroyByOwner, clear and close', () => {
     expect((await store.get(sessionId(2)))?.data).toEqual({ b: 2 });
   });
 });
+
+describe('FileStore directory permissions', () => {
+  it('refuses to write into a directory other accounts can write to, saying how to fix it, and writes once fixed', async () => {
+    const { chmod, mkdir } = await import('node:fs/promises');
+    await mkdir(dir, { recursive: true });
+    await chmod(dir, 0o777);
+    const store = createStore();
+    const error = await store.set(sessionId(1), record({ a: 1 })).catch((caught: unknown) => caught);
+    expect(StoreUnavailableError.isInstance(error)).toBe(true);
+    expect((error as StoreUnavailableError).detail).toContain(`chmod go-w ${dir}`);
+    expect(await readdir(dir)).toEqual([]);
+    await chmod(dir, 0o700);
+    await store.set(sessionId(1), record({ a: 1 }));
+    expect((await store.get(sessionId(1)))?.data).toEqual({ a: 1 });
+  });
+});

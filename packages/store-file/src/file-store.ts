@@ -467,14 +467,31 @@ export class FileStore implements Store {
   }
 
   #ensureDirectory(): Promise<void> {
-    this.#directoryReady ??= mkdir(this.directory, { recursive: true, mode: 0o700 }).then(
-      () => undefined,
-      (error: unknown) => {
-        this.#directoryReady = undefined;
-        throw error;
-      },
-    );
+    this.#directoryReady ??= mkdir(this.directory, { recursive: true, mode: 0o700 })
+      .then(() => this.#refuseSharedDirectory())
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.#directoryReady = undefined;
+          throw error;
+        },
+      );
     return this.#directoryReady;
+  }
+
+  /**
+   * Refuses a directory that other accounts can write to (group- or world-writable): they could
+   * plant, replace or delete session files there. Checked before the first write; Windows has no
+   * such mode bits.
+   */
+  async #refuseSharedDirectory(): Promise<void> {
+    if (process.platform === 'win32') return;
+    const { mode } = await stat(this.directory);
+    if ((mode & 0o022) === 0) return;
+    throw new StoreUnavailableError(
+      'file',
+      `the sessions directory ${this.directory} is writable by other accounts (mode ${(mode & 0o777).toString(8)}), which could plant or replace session files: run \`chmod go-w ${this.directory}\``,
+    );
   }
 
   #startPruneTimer(): void {

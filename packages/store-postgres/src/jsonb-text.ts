@@ -4,6 +4,7 @@
  * reversible escape: U+FFFF (a noncharacter, which real text rarely holds) followed by `0` stands for
  * U+0000, and a doubled U+FFFF stands for U+FFFF itself. Data without either character is stored as is.
  */
+import { setOwn } from '@sess/core';
 import type { JsonValue, StoredData } from '@sess/core';
 
 const ESCAPE = '\uffff';
@@ -24,7 +25,8 @@ function mapStrings(value: JsonValue, map: (text: string) => string): JsonValue 
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
   if (value !== null && typeof value === 'object') {
     const mapped: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) mapped[map(key)] = mapStrings(item, map);
+    // An own `__proto__` key stays a key (an assignment would make it the object's prototype).
+    for (const [key, item] of Object.entries(value)) setOwn(mapped, map(key), mapStrings(item, map));
     return mapped;
   }
   return value;

@@ -4,6 +4,7 @@
  */
 import {
   InvalidSessionIdError,
+  MAX_OWNER_LENGTH,
   LockTimeoutError,
   type SessionRecord,
   type Store,
@@ -214,6 +215,25 @@ export function testStore(options: TestStoreOptions): void {
         expect(read?.createdAt).toBe(record.createdAt);
         expect(read?.expiresAt).toBe(record.expiresAt);
         expect(read?.owner).toBe(owner);
+      });
+
+      it('keeps a nested own "__proto__" key as data (also beside U+0000 and U+FFFF), never as a prototype', async () => {
+        const id = newId();
+        const data = JSON.parse('{"profile": {"__proto__": {"isAdmin": true}, "nul": "a\\u0000b", "max": "c\\uffffd"}}') as StoredData;
+        await store.set(id, newRecord(data));
+        const profile = (await store.get(id))?.data.profile as Record<string, unknown>;
+        expect(Object.getPrototypeOf(profile)).toBe(Object.prototype);
+        expect(Object.hasOwn(profile, '__proto__')).toBe(true);
+        expect(profile.isAdmin).toBeUndefined();
+        expect(profile.nul).toBe('a\u0000b');
+        expect(profile.max).toBe('c\uffffd');
+      });
+
+      it('keeps an owner of MAX_OWNER_LENGTH (255) characters, non-ASCII ones included', async () => {
+        const id = newId();
+        const owner = `${newOwner()}-${'ü'.repeat(MAX_OWNER_LENGTH)}`.slice(0, MAX_OWNER_LENGTH);
+        await store.set(id, { ...newRecord(), owner });
+        expect((await store.get(id))?.owner).toBe(owner);
       });
 
       it('returns no owner for a record stored without one', async () => {
