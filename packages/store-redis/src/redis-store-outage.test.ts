@@ -137,6 +137,12 @@ describe('outage', () => {
       expect(StoreUnavailableError.isInstance(failed.error), String(failed.error)).toBe(true);
       expect((failed.error as StoreUnavailableError).detail).toMatch(/ECONNREFUSED/);
       expect(failed.elapsed).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+      // Now the store knows Redis refuses connections: the next call fails at once, with the cause.
+      const fast = await timed(() => store.get(id));
+      expect(StoreUnavailableError.isInstance(fast.error)).toBe(true);
+      expect((fast.error as StoreUnavailableError).detail).toMatch(/not connected.*ECONNREFUSED/);
+      expect(((fast.error as StoreUnavailableError).cause as { code?: string }).code).toBe('ECONNREFUSED');
+      expect(fast.elapsed).toBeLessThan(TIMEOUT_MS / 2);
 
       await start({ port });
       await eventually(() => store.set(id, record()), 10_000);

@@ -297,6 +297,9 @@ export class RedisStore implements Store {
     client.on('error', (error: Error) => {
       this.lastError = error;
     });
+    client.on('ready', () => {
+      this.lastError = undefined;
+    });
     return client;
   }
 
@@ -324,6 +327,15 @@ export class RedisStore implements Store {
     const client = this.client;
     if (client.status === 'ready') return undefined;
     if (client.status === 'end') throw this.clientClosedError(operation);
+    // The connection failed and is being retried: answer now with why, instead of making every
+    // request of the outage wait out timeoutMs. A first connection (no error yet) is waited for.
+    if (this.lastError !== undefined && client.status !== 'wait') {
+      throw new StoreUnavailableError(
+        STORE_NAME,
+        `${operation} failed: Redis is not connected (${this.lastError.message}). Check that Redis is running and reachable; the store reconnects by itself.`,
+        { cause: this.lastError },
+      );
+    }
     // A client created with lazyConnect waits for its first command; this store sends none before ready.
     if (client.status === 'wait') client.connect().catch(() => undefined);
     // One pair of listeners shared by every waiting operation, however many pile up during an outage.
