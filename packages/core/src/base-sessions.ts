@@ -263,7 +263,7 @@ export abstract class BaseSessions<T extends object> {
   /** {@link SessionInterface.save}. */
   save(session: Session<T>, response: SessionResponse): Promise<void> | undefined {
     const state = session[STATE] as RequestState;
-    state.closed = true;
+    state.closed = 'saved';
     if (state.unlock !== undefined) return this.#saveAndUnlock(state, response);
     if (!state.loaded) return undefined;
     try {
@@ -327,7 +327,7 @@ export abstract class BaseSessions<T extends object> {
   /** {@link SessionInterface.release}; never rejects (see {@link BaseSessions.unlock}). */
   async release(session: Session<T>): Promise<void> {
     const state = session[STATE];
-    state.closed = true;
+    if (state.closed === false) state.closed = 'abandoned';
     await this.unlock(state);
   }
 

@@ -150,7 +150,6 @@ describe('SessionRun', () => {
     run.session.set('count', 3);
     await run.save(new TestResponse());
     const writes = store.calls.length;
-    run.session.set('count', 4);
     expect(run.save(new TestResponse())).toBeUndefined();
     run.abandon();
     expect(store.calls.length).toBe(writes);
@@ -200,5 +199,36 @@ describe('in-process locks', () => {
     await holder.save(new TestResponse());
     await sleep(10);
     expect(await timeToOpen(sessions, cookie)).toBeLessThan(100);
+  });
+});
+
+describe('a saved session', () => {
+  it('refuses changes once saved, since they would be lost, and still reads', async () => {
+    const { sessions } = setup();
+    const cookie = await returning(sessions);
+    const run = await SessionRun.open(sessions, { cookie });
+    await run.save(new TestResponse());
+    expect(run.session.get('count')).toBe(1);
+    for (const change of [
+      (session: typeof run.session) => session.set('count', 2),
+      (session: typeof run.session) => session.delete('count'),
+      (session: typeof run.session) => session.flash('late'),
+      (session: typeof run.session) => session.regenerate(),
+      (session: typeof run.session) => session.destroy(),
+      (session: typeof run.session) => session.setExpiry(60),
+      (session: typeof run.session) => (session.owner = 'ada'),
+    ]) {
+      expect(() => change(run.session)).toThrow(/already saved/);
+    }
+    expect((await sessions.open({ cookie })).get('count')).toBe(1);
+  });
+
+  it('does not refuse changes of a request whose client went away (nothing is saved, nobody is told)', async () => {
+    const { sessions } = setup();
+    const cookie = await returning(sessions);
+    const run = await SessionRun.open(sessions, { cookie });
+    run.abandon();
+    expect(() => run.session.set('count', 2)).not.toThrow();
+    expect((await sessions.open({ cookie })).get('count')).toBe(1);
   });
 });

@@ -101,7 +101,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     if (this.options.locking) {
       state.unlock = await this.#lock(storeId);
       // Saved or abandoned while waiting for the lock (a lazy load nobody awaited): give it back.
-      if (state.closed) {
+      if (state.closed !== false) {
         await this.unlock(state);
         return;
       }

@@ -40,10 +40,11 @@ export interface SessionState extends Partial<LoadedState> {
   /** Releases the session's lock; called once at save. */
   unlock: (() => Promise<void>) | undefined;
   /**
-   * Saved or abandoned: the request is over for the session. A lazy `load()` is refused from then
-   * on, and one still in flight gives its lock back as soon as it has it.
+   * `saved` or `abandoned` (the client left): the request is over for the session. A lazy `load()`
+   * is refused from then on, and one still in flight gives its lock back as soon as it has it; once
+   * saved, a change is refused too (it could not be saved any more).
    */
-  closed: boolean;
+  closed: false | 'saved' | 'abandoned';
 }
 
 const RESERVED = new Set([FLASH_KEY, EXPIRY_KEY, BIND_KEY]);
@@ -78,6 +79,16 @@ export class Session<T extends object = SessionData> {
     return state.data!;
   }
 
+  /** The data, for a change: refused once the session was saved, since the change would be lost. */
+  #writable(): Record<string, unknown> {
+    if (this[STATE].closed === 'saved') {
+      throw new SessionStateError(
+        'the session was already saved (its response had started): change it before the response is sent, or it would be lost',
+      );
+    }
+    return this.#data();
+  }
+
   /** Records a key's value before its first change, so that save can tell what changed. */
   #touch(key: string): void {
     const state = this[STATE];
@@ -97,8 +108,12 @@ export class Session<T extends object = SessionData> {
   async load(): Promise<this> {
     const state = this[STATE];
     if (state.loaded) return this;
-    if (state.closed && state.loading === undefined) {
-      throw new SessionStateError('the session was already saved: call `await session.load()` before the response is sent (lazy mode)');
+    if (state.closed !== false && state.loading === undefined) {
+      throw new SessionStateError(
+        state.closed === 'saved'
+          ? 'the session was already saved: call `await session.load()` before the response is sent (lazy mode)'
+          : 'the request was abandoned (its client went away): the session is not loaded any more',
+      );
     }
     state.loading ??= state.load!();
     await state.loading;
@@ -151,7 +166,7 @@ export class Session<T extends object = SessionData> {
    */
   set<K extends keyof T & string>(key: K, value: T[K]): this {
     this.#assertUserKey(key);
-    const data = this.#data();
+    const data = this.#writable();
     checkValue(key, value);
     this.#touch(key);
     if (value === undefined) delete data[key];
@@ -167,7 +182,7 @@ export class Session<T extends object = SessionData> {
   /** Removes `key`; returns whether it was there. */
   delete(key: keyof T & string): boolean {
     this.#assertUserKey(key);
-    const data = this.#data();
+    const data = this.#writable();
     if (!(key in data)) return false;
     this.#touch(key);
     delete data[key];
@@ -185,7 +200,7 @@ export class Session<T extends object = SessionData> {
 
   /** Removes every value (flash messages and expiry settings included); the session itself lives on. */
   clear(): void {
-    const data = this.#data();
+    const data = this.#writable();
     for (const key of Object.keys(data)) {
       this.#touch(key);
       delete data[key];
@@ -218,7 +233,7 @@ export class Session<T extends object = SessionData> {
 
   /** Queues a message for the next page that calls {@link Session.consumeFlashes}. */
   flash(message: string, category = 'message'): void {
-    const data = this.#data();
+    const data = this.#writable();
     this.#touch(FLASH_KEY);
     const queue = (data[FLASH_KEY] as Flash[] | undefined) ?? [];
     queue.push({ message, category });
@@ -236,6 +251,7 @@ export class Session<T extends object = SessionData> {
     const data = this.#data();
     const queue = (data[FLASH_KEY] as Flash[] | undefined) ?? [];
     if (queue.length === 0) return [];
+    this.#writable();
     this.#touch(FLASH_KEY);
     const taken = category === undefined ? queue : queue.filter((flash) => flash.category === category);
     const kept = category === undefined ? [] : queue.filter((flash) => flash.category !== category);
@@ -250,7 +266,7 @@ export class Session<T extends object = SessionData> {
    * absolute timeout starts again: a login begins a new session.
    */
   regenerate(): void {
-    this.#data();
+    this.#writable();
     this[STATE].regenerated = true;
   }
 
@@ -260,7 +276,7 @@ export class Session<T extends object = SessionData> {
    */
   destroy(): void {
     const state = this[STATE];
-    const data = this.#data();
+    const data = this.#writable();
     for (const key of Object.keys(data)) delete data[key];
     state.destroyed = true;
     state.touched.clear();
@@ -309,7 +325,7 @@ export class Session<T extends object = SessionData> {
   }
 
   #writeExpiry(next: ExpirySettings): void {
-    const data = this.#data();
+    const data = this.#writable();
     this.#touch(EXPIRY_KEY);
     if (Object.keys(next).length === 0) delete data[EXPIRY_KEY];
     else data[EXPIRY_KEY] = next;
@@ -326,7 +342,7 @@ export class Session<T extends object = SessionData> {
    * (every store can index that much), or `undefined` for none.
    */
   set owner(owner: string | undefined) {
-    this.#data();
+    this.#writable();
     if (owner !== undefined && (typeof owner !== 'string' || owner.length === 0 || owner.length > MAX_OWNER_LENGTH)) {
       throw new SessionStateError(`an owner is a string of 1 to ${MAX_OWNER_LENGTH} characters (a user ID), not ${typeof owner === 'string' ? `${owner.length} characters` : typeof owner}`);
     }

@@ -168,3 +168,21 @@ describe('a session middleware mounted twice', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('a change after the response', () => {
+  it('is refused with SessionStateError instead of being lost without a word', async () => {
+    const { jar, errors } = await startExpress(express5, ({ app, sessions }) => {
+      app.use(sessions);
+      app.post('/late', async (request, response) => {
+        response.json({ ok: true });
+        await sleep(5);
+        request.session.set('count', 1);
+      });
+    });
+    const response = await jar.fetch('/late', { method: 'POST' });
+    expect(await response.json()).toEqual({ ok: true });
+    await sleep(50);
+    expect((errors[0] as Error | undefined)?.name).toBe('SessionStateError');
+    expect((errors[0] as Error).message).toMatch(/already saved/);
+  });
+});
