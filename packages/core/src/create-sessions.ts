@@ -1,5 +1,6 @@
 import type { SessionInterface } from './base-sessions.js';
 import { CookieSessions } from './cookie-sessions.js';
+import { SessionConfigError } from './errors.js';
 import { resolveOptions } from './resolve-options.js';
 import { ServerSessions } from './server-sessions.js';
 import type { SessionData } from './session-data.js';
@@ -26,6 +27,11 @@ export function createSessions<T extends object = SessionData>(options: Sessions
 export function toSessionInterface<T extends object = SessionData>(
   sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
 ): SessionInterface<T> {
+  if (typeof sessionsOrOptions !== 'object' || sessionsOrOptions === null) {
+    throw new SessionConfigError(
+      `session() needs the sessions made by createSessions({ store, secret }), or those options; it was given ${sessionsOrOptions === null ? 'null' : typeof sessionsOrOptions}`,
+    );
+  }
   const candidate = sessionsOrOptions as Partial<SessionInterface<T>>;
   if (typeof candidate.open === 'function' && typeof candidate.save === 'function') return sessionsOrOptions as SessionInterface<T>;
   return createSessions(sessionsOrOptions as SessionsOptions<T>);

@@ -264,3 +264,22 @@ describe('MemoryStore', () => {
     }
   });
 });
+
+describe('MemoryStore in production', () => {
+  it('warns once per process, with the fix, when NODE_ENV is production', async () => {
+    const warnings: unknown[] = [];
+    const original = console.warn;
+    const previous = process.env.NODE_ENV;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+    try {
+      process.env.NODE_ENV = 'production';
+      new MemoryStore();
+      new MemoryStore();
+    } finally {
+      console.warn = original;
+      process.env.NODE_ENV = previous;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0])).toMatch(/MemoryStore keeps sessions in this process only.*@sess\/store-redis/);
+  });
+});

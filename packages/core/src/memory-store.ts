@@ -29,6 +29,24 @@ export interface MemoryStoreOptions {
   name?: string;
 }
 
+let warned = false;
+
+/**
+ * Says once per process, under `NODE_ENV=production`, what a `MemoryStore` means there: sessions
+ * lost at every restart and not shared between processes.
+ */
+function warnInProduction(): void {
+  if (warned) return;
+  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (environment?.NODE_ENV !== 'production') return;
+  warned = true;
+  console.warn(
+    '[sess] MemoryStore keeps sessions in this process only: every restart logs everyone out, and ' +
+      'several processes do not share them. In production use a store package (@sess/store-redis, ' +
+      "@sess/store-postgres, @sess/store-sqlite...) or cookie sessions (store: 'cookie').",
+  );
+}
+
 /** One stored record. The data is kept as a JSON string so that no caller can share a reference with it. */
 interface Entry {
   data: string;
@@ -89,6 +107,7 @@ export class MemoryStore implements Store {
       );
     }
     this.#entries = new LruMap(this.#maxEntries);
+    warnInProduction();
   }
 
   /** How many records are held, counting expired ones not yet swept. */

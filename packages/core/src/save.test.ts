@@ -97,3 +97,11 @@ describe('toSessionInterface', () => {
     expect(session.isNew).toBe(true);
   });
 });
+
+describe('toSessionInterface with nothing', () => {
+  it('says what session() needs instead of a TypeError', () => {
+    for (const value of [undefined, null, 'secret']) {
+      expect(() => toSessionInterface(value as never)).toThrow(/createSessions\(\{ store, secret \}\)/);
+    }
+  });
+});
