@@ -1,7 +1,7 @@
 /** A response and a cookie jar small enough to drive the session interfaces directly in tests. */
-import type { SessionInterface } from '../base-sessions.js';
-import type { SessionResponse } from '../http-types.js';
-import type { Session } from '../session.js';
+import type { SessionInterface } from '../sessions/base-sessions.js';
+import type { SessionResponse } from '../sessions/http-types.js';
+import type { Session } from '../session/session.js';
 
 /** A `SessionResponse` over a header map, remembering every `Set-Cookie`. */
 export class TestResponse implements SessionResponse {

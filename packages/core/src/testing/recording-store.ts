@@ -1,6 +1,6 @@
 /** A Map-backed store that records every call, for tests that count store round trips. */
-import { applyPatch } from '../store-helpers.js';
-import type { SessionPatch, SessionRecord, Store } from '../store.js';
+import { applyPatch } from '../store/store-helpers.js';
+import type { SessionPatch, SessionRecord, Store } from '../store/store.js';
 
 /** One recorded store call. */
 export interface StoreCall {

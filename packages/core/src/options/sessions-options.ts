@@ -1,0 +1,66 @@
+import type { Codec } from '../session/codec.js';
+import type { CookieOptions } from '../cookies/cookie-options.js';
+import type { LegacySessionSource } from '../store/legacy-source.js';
+import type { SessionEvent } from '../session/session-event.js';
+import type { Store } from '../store/store.js';
+
+/** Options of {@link createSessions}. */
+export interface SessionsOptions<T extends object> {
+  /**
+   * Where sessions live: a {@link Store} (server-side sessions: the cookie holds only a signed random
+   * ID) or `'cookie'` (client-side sessions: the data itself in an AES-256-GCM encrypted cookie).
+   */
+  store: Store | 'cookie';
+  /**
+   * One secret or several, each at least 32 bytes. The first signs (or encrypts); all verify, so a
+   * new secret can be put first and the old one kept until every user has been back once.
+   */
+  secret: string | readonly string[];
+  /** Cookie name and attributes. */
+  cookie?: CookieOptions;
+  /** Seconds without a request after which a session is dead. @default 1800 */
+  idleTimeout?: number;
+  /** Seconds after creation after which a session is dead, however active. @default 86400 */
+  absoluteTimeout?: number;
+  /**
+   * Seconds that must pass before a request that changed nothing extends the idle deadline again
+   * (one store `touch` and one `Set-Cookie` then). Keeps read-only traffic from writing on every hit.
+   * @default min(60, idleTimeout / 10)
+   */
+  touchAfter?: number;
+  /**
+   * Let requests of one session wait for each other (a queue, not a rejection): in-process always,
+   * across processes when the store has `lock`.
+   * @default false
+   */
+  locking?: boolean | { ttlMs?: number; waitMs?: number };
+  /**
+   * Do not read the store until a handler calls `await session.load()`: requests that never look at
+   * the session cost nothing.
+   * @default false
+   */
+  lazy?: boolean;
+  /** Data of a new session: an object (copied) or a function returning a fresh one. @default {} */
+  initial?: Partial<T> | (() => Partial<T>);
+  /** Give stores a SHA-256 hash of the ID instead of the ID. @default true */
+  hashIds?: boolean;
+  /** How values become JSON for the store. @default jsonCodec */
+  codec?: Codec;
+  /** Milliseconds a store call may take before it fails with `StoreUnavailableError`. @default 2000 */
+  storeTimeout?: number;
+  /** Called for events worth logging: rejected cookies, missing or corrupt records, secret rotation. */
+  onEvent?: (event: SessionEvent) => void;
+  /**
+   * End a session when the client's address or user agent changes (web.py's `ignore_change_of_ip`
+   * turned around). Off by default: addresses change on mobile networks and behind proxies.
+   * @default false
+   */
+  bindTo?: false | { ip?: boolean; userAgent?: boolean };
+  /**
+   * Takes over sessions of the library an app is leaving: a request without a valid sess cookie
+   * but with the old library's cookie gets that session's data in a new sess session (new ID, saved
+   * at the end of the request). Server-side sessions only.
+   * @default undefined
+   */
+  migrateFrom?: LegacySessionSource;
+}

@@ -1,0 +1,355 @@
+/**
+ * What server-side and cookie sessions share: creating session state, the expiry rules, binding to
+ * client traits and the response headers (`Set-Cookie`, `Vary`, `Cache-Control`).
+ */
+import { serializeCookie } from '../cookies/cookie-header.js';
+import { emptyRecord } from '../session/own-keys.js';
+import type { SessionRequest, SessionResponse } from './http-types.js';
+import type { ResolvedOptions } from '../options/resolve-options.js';
+import { BIND_KEY, EXPIRY_KEY, type ExpirySettings, type SessionData } from '../session/session-data.js';
+import type { SessionEvent } from '../session/session-event.js';
+import { changedKeys, recordChange, STATE, Session, type LoadedState, type SessionState } from '../session/session.js';
+
+/**
+ * Flask's `SessionInterface`, framework-free: `open` a session for a request, `save` it into the
+ * response. Adapters call these two and nothing else on every request.
+ */
+export interface SessionInterface<T extends object = SessionData> {
+  /** The session cookie's name. */
+  readonly cookieName: string;
+  /**
+   * Whether a session may hold a lock while its request runs (`locking`), so that an adapter knows
+   * to release it as soon as the client goes away. Assumed when an implementation leaves it out.
+   */
+  readonly locking?: boolean;
+  /** The session of `request`: a verified cookie's live session, or a new empty one. Never throws for bad cookies. */
+  open(request: SessionRequest): Promise<Session<T>>;
+  /**
+   * Writes what changed to the store and the response headers, then releases the session's lock.
+   * Call it once, before the response headers are sent, also when the handler failed; the session
+   * is closed afterwards (a lazy `load()` is refused). Finishes on the spot when it needs no I/O: it
+   * returns `undefined` when the session is already saved (a read-only request inside its renewal
+   * window, the common case), else the promise of the write, so that a read-only request never
+   * waits a tick for its response.
+   */
+  save(session: Session<T>, response: SessionResponse): Promise<void> | undefined;
+  /**
+   * Closes the session without saving and releases its lock (for a request whose client went
+   * away). Idempotent; never rejects.
+   */
+  release(session: Session<T>): Promise<void>;
+  /**
+   * Passes an event of the request lifecycle (such as `save-failed`) to the `onEvent` hook.
+   * Optional for other implementations of this interface.
+   */
+  report?(event: SessionEvent): void;
+  /** Ends every session whose `owner` is `owner` ("log out everywhere"); returns how many. */
+  destroyAll(owner: string): Promise<number>;
+  /**
+   * Resolves when the store answers (one `get` under the store timeout), rejects with
+   * `StoreUnavailableError` otherwise: for health checks.
+   */
+  ping(): Promise<void>;
+  /** Closes the store (connections, timers). */
+  close(): Promise<void>;
+}
+
+/**
+ * Extra state kept per request by the session interfaces. Every field exists from the start (one
+ * object shape for V8), including those only server-side sessions use.
+ */
+export interface RequestState extends SessionState {
+  request: SessionRequest;
+  /** Whether the request carried a cookie of ours (so a destroyed session's cookie is expired). */
+  hadCookie: boolean;
+  /** Server-side: the store ID of the loaded record (a hash of `id` by default). */
+  storeId: string | undefined;
+  /** Server-side: the verified cookie value as it came in, reused when the ID is unchanged. */
+  cookieValue: string | undefined;
+  /** Server-side: the session came from `migrateFrom`, so the old library's cookie is expired at save. */
+  migrated: boolean;
+}
+
+/** Shared machinery of the two session interfaces. */
+export abstract class BaseSessions<T extends object> {
+  /** @internal */
+  protected readonly options: ResolvedOptions<T>;
+
+  constructor(options: ResolvedOptions<T>) {
+    this.options = options;
+  }
+
+  /** The session cookie's name. */
+  get cookieName(): string {
+    return this.options.cookie.name;
+  }
+
+  /** {@link SessionInterface.locking}. */
+  get locking(): boolean {
+    return this.options.locking !== undefined;
+  }
+
+  /** {@link SessionInterface.report}. */
+  report(event: SessionEvent): void {
+    this.emit(event);
+  }
+
+  /** Reports an event to the `onEvent` hook, which must never break a request. */
+  protected emit(event: SessionEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // A logging hook that throws is the application's bug; the request goes on.
+    }
+  }
+
+  /** State of a request that has no session yet. */
+  protected newState(request: SessionRequest, hadCookie: boolean): RequestState {
+    const now = Date.now();
+    return {
+      request,
+      hadCookie,
+      storeId: undefined,
+      cookieValue: undefined,
+      migrated: false,
+      id: undefined,
+      secretIndex: 0,
+      loaded: true,
+      isNew: true,
+      load: undefined,
+      loading: undefined,
+      touched: new Set(),
+      before: new Map(),
+      ownerChanged: false,
+      regenerated: false,
+      destroyed: false,
+      unlock: undefined,
+      closed: false,
+      data: Object.assign(emptyRecord(), this.options.initial()),
+      stored: undefined,
+      createdAt: now,
+      expiresAt: now + this.options.idleMs,
+      owner: undefined,
+    };
+  }
+
+  /** Turns `state` into a new empty session (the initializer's data), forgetting any loaded one. */
+  protected resetToNew(state: RequestState): void {
+    const now = Date.now();
+    state.id = undefined;
+    state.storeId = undefined;
+    state.cookieValue = undefined;
+    state.isNew = true;
+    state.loaded = true;
+    state.data = Object.assign(emptyRecord(), this.options.initial());
+    state.stored = undefined;
+    state.createdAt = now;
+    state.expiresAt = now + this.options.idleMs;
+    state.owner = undefined;
+    state.ownerChanged = false;
+    state.regenerated = false;
+    state.destroyed = false;
+    state.touched.clear();
+    state.before.clear();
+  }
+
+  /** Makes `state` a loaded session, unless it is bound to client traits the request does not match. */
+  protected acceptLoaded(state: RequestState, loaded: LoadedState): boolean {
+    const bind = this.options.bindTo;
+    if (bind) {
+      const bound = loaded.data[BIND_KEY] as { ip?: string; userAgent?: string } | undefined;
+      if (bound) {
+        if (bind.ip && bound.ip !== undefined && bound.ip !== state.request.ip) {
+          this.emit({ type: 'session-unbound', trait: 'ip' });
+          return false;
+        }
+        if (bind.userAgent && bound.userAgent !== undefined && bound.userAgent !== state.request.userAgent) {
+          this.emit({ type: 'session-unbound', trait: 'userAgent' });
+          return false;
+        }
+      }
+    }
+    state.data = loaded.data;
+    state.stored = loaded.stored;
+    state.createdAt = loaded.createdAt;
+    state.expiresAt = loaded.expiresAt;
+    state.owner = loaded.owner;
+    state.loaded = true;
+    state.isNew = false;
+    return true;
+  }
+
+  /** Records the client traits a session is bound to, before a save that writes it. */
+  protected bind(state: RequestState): void {
+    const bind = this.options.bindTo;
+    if (!bind) return;
+    const traits: { ip?: string; userAgent?: string } = {};
+    if (bind.ip && state.request.ip !== undefined) traits.ip = state.request.ip;
+    if (bind.userAgent && state.request.userAgent !== undefined) traits.userAgent = state.request.userAgent;
+    const data = state.data;
+    const current = data[BIND_KEY] as typeof traits | undefined;
+    if (current?.ip === traits.ip && current?.userAgent === traits.userAgent) return;
+    recordChange(state, BIND_KEY, current === undefined ? undefined : JSON.stringify(current));
+    data[BIND_KEY] = traits;
+  }
+
+  /** Whether a loaded record is past its idle or absolute deadline. */
+  protected isExpired(record: { createdAt: number; expiresAt: number }, now: number): boolean {
+    return record.expiresAt <= now || record.createdAt + this.options.absoluteMs <= now;
+  }
+
+  /** The session's deadline if a request happens `now`: idle, absolute and fixed limits together. */
+  protected deadline(state: SessionState, now: number): number {
+    const expiry = (state.data[EXPIRY_KEY] as ExpirySettings | undefined) ?? {};
+    const idleMs = expiry.idle !== undefined ? expiry.idle * 1000 : this.options.idleMs;
+    return Math.min(now + idleMs, state.createdAt + this.options.absoluteMs, expiry.until ?? Infinity);
+  }
+
+  /**
+   * Whether an unchanged session is due for renewal: the deadline would move by at least
+   * `touchAfter`. Read-only requests in between write nothing.
+   */
+  protected renewalDue(state: SessionState, deadline: number): boolean {
+    const moved = deadline - state.expiresAt;
+    return moved > 0 && moved >= this.options.touchAfterMs;
+  }
+
+  /** Marks the response as depending on the session cookie, as Flask and Django do. */
+  protected markAccessed(response: SessionResponse): void {
+    appendToken(response, 'Vary', 'Cookie');
+  }
+
+  /** The `Set-Cookie` value for the session cookie, with a lifetime that ends at the session's deadline. */
+  protected sessionCookie(state: RequestState, value: string, now: number): string {
+    const expiry = (state.data[EXPIRY_KEY] as ExpirySettings | undefined) ?? {};
+    const maxAge = expiry.browser ? undefined : Math.max(1, Math.ceil((state.expiresAt - now) / 1000));
+    return serializeCookie(value, this.options.cookie, this.isSecure(state), maxAge, now);
+  }
+
+  /** Sets the session cookie. */
+  protected writeCookie(state: RequestState, response: SessionResponse, value: string, now: number): void {
+    this.setCookieHeader(response, this.sessionCookie(state, value, now));
+  }
+
+  /** Expires the session cookie in the browser. */
+  protected expireCookie(state: RequestState, response: SessionResponse, now: number): void {
+    this.setCookieHeader(response, serializeCookie('', this.options.cookie, this.isSecure(state), 0, now));
+  }
+
+  private isSecure(state: RequestState): boolean {
+    const secure = this.options.cookie.secure;
+    return secure === 'auto' ? state.request.secure === true : secure;
+  }
+
+  /** Adds `Set-Cookie` and keeps shared caches from storing a response that carries it. */
+  protected setCookieHeader(response: SessionResponse, cookie: string): void {
+    response.appendHeader('Set-Cookie', cookie);
+    const cacheControl = response.getHeader('Cache-Control');
+    if (cacheControl === undefined || cacheControl === '') {
+      response.setHeader('Cache-Control', 'private, no-cache="Set-Cookie"');
+    } else if (!/\b(private|no-store)\b|no-cache="?set-cookie/i.test(cacheControl)) {
+      response.setHeader('Cache-Control', `${cacheControl}, no-cache="Set-Cookie"`);
+    }
+  }
+
+  /** Creates the `Session` object for `state`. */
+  protected wrap(state: RequestState): Session<T> {
+    return new Session<T>(state, this.options.codec);
+  }
+
+  /** {@link SessionInterface.save}. */
+  save(session: Session<T>, response: SessionResponse): Promise<void> | undefined {
+    const state = session[STATE] as RequestState;
+    state.closed = 'saved';
+    if (state.unlock !== undefined) return this.#saveAndUnlock(state, response);
+    if (!state.loaded) return undefined;
+    try {
+      this.markAccessed(response);
+      return this.write(state, response);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #saveAndUnlock(state: RequestState, response: SessionResponse): Promise<void> {
+    try {
+      if (!state.loaded) return;
+      this.markAccessed(response);
+      await this.write(state, response);
+    } finally {
+      await this.unlock(state);
+    }
+  }
+
+  /**
+   * Writes a loaded session: to the store and/or the cookie, as the implementation keeps it.
+   * Returns `undefined` when there was nothing to write (see {@link BaseSessions.unchanged}), so
+   * that a read-only request costs no promise.
+   */
+  protected abstract write(state: RequestState, response: SessionResponse): Promise<void> | undefined;
+
+  /**
+   * Whether saving `state` has nothing to do: not destroyed or regenerated, no key changed, and
+   * neither a renewal nor a re-signing with the current secret is due.
+   */
+  protected unchanged(state: RequestState): boolean {
+    if (state.destroyed || state.regenerated || state.ownerChanged) return false;
+    if (changedKeys(state, this.options.codec) !== undefined) return false;
+    if (state.isNew) return true;
+    return state.secretIndex === 0 && !this.renewalDue(state, this.deadline(state, Date.now()));
+  }
+
+  /**
+   * After `destroy()`: the old session is gone, and values set afterwards start a fresh one with a
+   * new ID. Returns `true` when nothing is left to write (the cookie has been expired).
+   */
+  protected restartAfterDestroy(state: RequestState, response: SessionResponse, now: number): boolean {
+    const data = state.data;
+    const owner = state.owner;
+    this.resetToNew(state);
+    if (Object.keys(data).length === 0) {
+      if (state.hadCookie) this.expireCookie(state, response, now);
+      return true;
+    }
+    state.data = data;
+    state.owner = owner;
+    state.ownerChanged = owner !== undefined;
+    for (const key of Object.keys(data)) {
+      recordChange(state, key, undefined);
+    }
+    return false;
+  }
+
+  /** {@link SessionInterface.release}; never rejects (see {@link BaseSessions.unlock}). */
+  async release(session: Session<T>): Promise<void> {
+    const state = session[STATE];
+    if (state.closed === false) state.closed = 'abandoned';
+    await this.unlock(state);
+  }
+
+  /**
+   * Releases the lock held for `state`, once. Never rejects: a failed unlock is reported as a
+   * `lock-release-failed` event, and the store's lock expires by its TTL anyway.
+   */
+  protected async unlock(state: SessionState): Promise<void> {
+    const unlock = state.unlock;
+    state.unlock = undefined;
+    try {
+      await unlock?.();
+    } catch (error) {
+      this.emit({ type: 'lock-release-failed', error });
+    }
+  }
+}
+
+/** Adds `token` to a comma-separated header such as `Vary`, once. */
+function appendToken(response: SessionResponse, name: string, token: string): void {
+  const current = response.getHeader(name);
+  if (!current) {
+    response.setHeader(name, token);
+    return;
+  }
+  const tokens = current.split(',').map((item) => item.trim().toLowerCase());
+  if (tokens.includes('*') || tokens.includes(token.toLowerCase())) return;
+  response.setHeader(name, `${current}, ${token}`);
+}

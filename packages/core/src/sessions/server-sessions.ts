@@ -1,0 +1,337 @@
+/**
+ * Server-side sessions: the cookie holds only a signed random ID; the data lives in a `Store`.
+ */
+import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
+import { readCookie, serializeCookie } from '../cookies/cookie-header.js';
+import { type CryptoBackend, defaultCryptoBackend, type HmacKey } from '../crypto/crypto-backend.js';
+import { SessionConfigError } from '../errors.js';
+import { guard } from '../store/guarded-store.js';
+import type { SessionRequest, SessionResponse } from './http-types.js';
+import { KeyedMutex } from '../support/keyed-mutex.js';
+import { LruMap } from '../support/lru-map.js';
+import { emptyRecord } from '../session/own-keys.js';
+import type { ResolvedOptions } from '../options/resolve-options.js';
+import type { SessionData } from '../session/session-data.js';
+import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from '../crypto/session-id.js';
+import { changedKeys, encodeAll, recordChange, type Session } from '../session/session.js';
+import type { SessionRecord, Store } from '../store/store.js';
+
+/** What a verified cookie value stands for. */
+interface VerifiedCookie {
+  id: string;
+  keyIndex: number;
+  /** Filled once the ID has been hashed for the store. */
+  storeId?: string;
+}
+
+/** How many verified cookie values are remembered (about 200 bytes each). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/** {@link SessionInterface} over a {@link Store}. Created by `createSessions({ store })`. */
+export class ServerSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
+  /** The store sessions are kept in. */
+  readonly store: Store;
+  readonly #crypto: CryptoBackend;
+  readonly #keys: Promise<HmacKey[]>;
+  readonly #mutex = new KeyedMutex();
+  /**
+   * Cookie values already verified, with their store IDs: a returning visitor then costs no HMAC
+   * and no hash. Even synchronous `node:crypto` takes microseconds per call and Web Crypto calls are
+   * asynchronous jobs, both far dearer than a map lookup.
+   */
+  readonly #verified = new LruMap<string, VerifiedCookie>(VERIFIED_CACHE_SIZE);
+
+  /** @internal Use `createSessions`. `backend` is chosen by the runtime unless a test forces one. */
+  constructor(store: Store, options: ResolvedOptions<T>, backend: CryptoBackend = defaultCryptoBackend()) {
+    super(options);
+    this.store = store;
+    this.#crypto = backend;
+    this.#keys = importSigningKeys(options.secrets, backend);
+  }
+
+  #call<R>(what: string, call: () => Promise<R>): Promise<R> {
+    return guard(this.store.name ?? 'store', this.options.storeTimeoutMs, what, call);
+  }
+
+  /** The session of `request`; a missing, tampered, unknown or expired cookie gives a new session. */
+  async open(request: SessionRequest): Promise<Session<T>> {
+    const candidates = readCookie(request.cookie, this.options.cookie.name);
+    const state: RequestState = this.newState(request, candidates.length > 0);
+    if (candidates.length === 0) {
+      if (this.options.migrateFrom) await this.#migrate(state);
+      return this.wrap(state);
+    }
+    let rejection: 'malformed' | 'bad-signature' = 'malformed';
+    for (const candidate of candidates) {
+      let verified = this.#verified.get(candidate);
+      if (verified === undefined) {
+        // Keys are awaited only here: a cookie verified before needs none (and no extra tick).
+        const verdict = await verifySessionCookie(candidate, await this.#keys);
+        if (typeof verdict === 'string') {
+          if (verdict === 'bad-signature') rejection = verdict;
+          continue;
+        }
+        verified = verdict;
+        this.#verified.set(candidate, verified);
+      }
+      state.id = verified.id;
+      state.secretIndex = verified.keyIndex;
+      state.cookieValue = candidate;
+      state.storeId = verified.storeId;
+      break;
+    }
+    if (state.id === undefined) {
+      this.emit({ type: 'cookie-rejected', reason: rejection });
+      if (this.options.migrateFrom) await this.#migrate(state);
+      return this.wrap(state);
+    }
+    if (state.secretIndex > 0) this.emit({ type: 'secret-rotated' });
+    if (this.options.lazy) {
+      state.loaded = false;
+      state.load = () => this.#load(state);
+      return this.wrap(state);
+    }
+    await this.#load(state);
+    return this.wrap(state);
+  }
+
+  async #load(state: RequestState): Promise<void> {
+    const id = state.id!;
+    const storeId = state.storeId ?? (await this.#storeIdOfCookie(state.cookieValue!, id));
+    if (this.options.locking) {
+      state.unlock = await this.#lock(storeId);
+      // Saved or abandoned while waiting for the lock (a lazy load nobody awaited): give it back.
+      if (state.closed !== false) {
+        await this.unlock(state);
+        return;
+      }
+    }
+    let record: SessionRecord | undefined;
+    try {
+      record = await this.#call('get', () => this.store.get(storeId));
+    } catch (error) {
+      await this.unlock(state);
+      throw error;
+    }
+    const now = Date.now();
+    if (record === undefined || this.isExpired(record, now)) {
+      this.emit({ type: 'session-missing', reason: record === undefined ? 'unknown' : 'expired' });
+      await this.unlock(state);
+      this.resetToNew(state);
+      return;
+    }
+    let data: Record<string, unknown>;
+    try {
+      data = emptyRecord();
+      for (const key of Object.keys(record.data)) data[key] = this.options.codec.decode(record.data[key]!);
+    } catch (error) {
+      this.emit({ type: 'session-corrupt', error });
+      await this.unlock(state);
+      this.resetToNew(state);
+      return;
+    }
+    const accepted = this.acceptLoaded(state, {
+      data,
+      stored: record.data,
+      createdAt: record.createdAt,
+      expiresAt: record.expiresAt,
+      owner: record.owner,
+    });
+    if (!accepted) {
+      await this.unlock(state);
+      this.resetToNew(state);
+      return;
+    }
+    state.id = id;
+    state.storeId = storeId;
+  }
+
+  /** The store ID of a verified cookie's ID, remembered with the cookie. */
+  async #storeIdOfCookie(cookieValue: string, id: string): Promise<string> {
+    const storeId = await storeIdOf(id, this.options.hashIds, this.#crypto);
+    const verified = this.#verified.get(cookieValue);
+    if (verified !== undefined) verified.storeId = storeId;
+    return storeId;
+  }
+
+  /** Carries a session of the library being replaced into this new one (saved with a new ID). */
+  async #migrate(state: RequestState): Promise<void> {
+    const source = this.options.migrateFrom!;
+    for (const value of readCookie(state.request.cookie, source.cookieName)) {
+      const legacy = await guard('migrate', this.options.storeTimeoutMs, 'read', () => source.read(value, state.request));
+      if (legacy === undefined) continue;
+      const data = state.data;
+      for (const [key, item] of Object.entries(legacy.data)) {
+        recordChange(state, key, undefined);
+        data[key] = item;
+      }
+      if (legacy.owner !== undefined) state.owner = legacy.owner;
+      state.migrated = true;
+      this.emit({ type: 'session-migrated' });
+      return;
+    }
+  }
+
+  /** Once a migrated session is saved, the old library's cookie must not bring it back after a logout. */
+  #expireLegacyCookie(state: RequestState, response: SessionResponse, now: number): void {
+    const source = this.options.migrateFrom!;
+    if (source.cookieName === this.options.cookie.name) return;
+    const options = { ...this.options.cookie, name: source.cookieName, path: source.cookiePath ?? '/', domain: source.cookieDomain };
+    this.setCookieHeader(response, serializeCookie('', options, state.request.secure === true, 0, now));
+    state.migrated = false;
+  }
+
+  /** In-process queue first (cheap), then the store's cross-process lock when it has one. */
+  async #lock(storeId: string): Promise<() => Promise<void>> {
+    const locking = this.options.locking!;
+    const releaseLocal = await this.#mutex.acquire(storeId, locking.waitMs, locking.ttlMs);
+    if (!this.store.lock) return async () => releaseLocal();
+    try {
+      const unlock = await guard(this.store.name ?? 'store', locking.waitMs + this.options.storeTimeoutMs, 'lock', () =>
+        this.store.lock!(storeId, locking),
+      );
+      return async () => {
+        try {
+          await this.#call('unlock', unlock);
+        } finally {
+          releaseLocal();
+        }
+      };
+    } catch (error) {
+      releaseLocal();
+      throw error;
+    }
+  }
+
+
+  /** Writes what changed (patch, set, touch or nothing) and the cookie. */
+  protected write(state: RequestState, response: SessionResponse): Promise<void> | undefined {
+    // Binding first: a client trait recorded for the first time is a change to write.
+    if (!state.isNew && !state.destroyed) this.bind(state);
+    return this.unchanged(state) ? undefined : this.#write(state, response);
+  }
+
+  async #write(state: RequestState, response: SessionResponse): Promise<void> {
+    const now = Date.now();
+    if (state.destroyed) {
+      if (state.storeId !== undefined) {
+        const storeId = state.storeId;
+        await this.#call('destroy', () => this.store.destroy(storeId));
+      }
+      if (this.restartAfterDestroy(state, response, now)) return;
+    }
+
+    if (state.isNew || state.regenerated) {
+      if (state.isNew && changedKeys(state, this.options.codec) === undefined && !state.ownerChanged) return;
+      this.bind(state);
+      const retired = state.isNew ? undefined : state.storeId;
+      if (retired !== undefined && !(await this.#stillPresent(state, response, retired, now))) return;
+      const id = generateSessionId();
+      const storeId = await storeIdOf(id, this.options.hashIds, this.#crypto);
+      state.createdAt = now;
+      state.expiresAt = this.deadline(state, now);
+      const record: SessionRecord = {
+        data: encodeAll(state.data, this.options.codec),
+        createdAt: state.createdAt,
+        expiresAt: state.expiresAt,
+      };
+      if (state.owner !== undefined) record.owner = state.owner;
+      await this.#call('set', () => this.store.set(storeId, record));
+      if (retired !== undefined) await this.#call('destroy', () => this.store.destroy(retired));
+      Object.assign(state, { id, storeId, isNew: false, regenerated: false });
+      const cookieValue = await signSessionId(id, (await this.#keys)[0]!);
+      this.#verified.set(cookieValue, { id, keyIndex: 0, storeId });
+      this.writeCookie(state, response, cookieValue, now);
+      if (state.migrated) this.#expireLegacyCookie(state, response, now);
+      return;
+    }
+
+    this.bind(state);
+    const storeId = state.storeId!;
+    const change = changedKeys(state, this.options.codec);
+    const deadline = this.deadline(state, now);
+    if (change !== undefined || state.ownerChanged) {
+      if (this.store.patch && !state.ownerChanged && change !== undefined) {
+        await this.#call('patch', () => this.store.patch!(storeId, change, deadline));
+      } else {
+        const record: SessionRecord = {
+          data: encodeAll(state.data, this.options.codec),
+          createdAt: state.createdAt,
+          expiresAt: deadline,
+        };
+        if (state.owner !== undefined) record.owner = state.owner;
+        if (!(await this.#replaceIfPresent(state, response, storeId, record, now))) return;
+      }
+    } else if (this.renewalDue(state, deadline)) {
+      if (this.store.touch) {
+        await this.#call('touch', () => this.store.touch!(storeId, deadline));
+      } else {
+        // A loaded session (only those are renewed) has what the store gave it.
+        const record: SessionRecord = { data: state.stored!, createdAt: state.createdAt, expiresAt: deadline };
+        if (state.owner !== undefined) record.owner = state.owner;
+        if (!(await this.#replaceIfPresent(state, response, storeId, record, now))) return;
+      }
+    } else if (state.secretIndex > 0) {
+      // Signed with an old secret: re-sign with the current one so that rotation completes as users return.
+      this.writeCookie(state, response, await this.#signedValue(state), now);
+      state.secretIndex = 0;
+      return;
+    } else {
+      return;
+    }
+    state.expiresAt = deadline;
+    this.writeCookie(state, response, await this.#signedValue(state), now);
+    state.secretIndex = 0;
+  }
+
+  /**
+   * Replaces the record of a session this request loaded, unless it is gone: a logout
+   * (`destroy()`, `destroyAll()`) by another request while this one ran must stay a logout, and a
+   * blind `set` would bring the old record back. `patch` and `touch` leave a missing record missing
+   * by contract; `set` does not, so the record is read first. What remains is the time between
+   * that read and the write (one round trip, see SECURITY.md). Returns `false` when the session was
+   * ended.
+   */
+  async #replaceIfPresent(state: RequestState, response: SessionResponse, storeId: string, record: SessionRecord, now: number): Promise<boolean> {
+    if (!(await this.#stillPresent(state, response, storeId, now))) return false;
+    await this.#call('set', () => this.store.set(storeId, record));
+    return true;
+  }
+
+  /**
+   * Whether the record this request loaded is still there. When another request ended it, the
+   * session is over for this one too: its cookie is expired and nothing is written (regenerating
+   * it would otherwise carry the ended session's data over to a new ID).
+   */
+  async #stillPresent(state: RequestState, response: SessionResponse, storeId: string, now: number): Promise<boolean> {
+    if ((await this.#call('get', () => this.store.get(storeId))) !== undefined) return true;
+    this.emit({ type: 'session-missing', reason: 'ended' });
+    this.expireCookie(state, response, now);
+    this.resetToNew(state);
+    return false;
+  }
+
+  async #signedValue(state: RequestState): Promise<string> {
+    if (state.secretIndex === 0 && state.cookieValue !== undefined) return state.cookieValue;
+    return signSessionId(state.id!, (await this.#keys)[0]!);
+  }
+
+  /** Ends every session of `owner` through the store's `destroyByOwner`. */
+  async destroyAll(owner: string): Promise<number> {
+    if (!this.store.destroyByOwner) {
+      throw new SessionConfigError(`the ${this.store.name ?? 'configured'} store cannot find sessions by owner (no destroyByOwner)`);
+    }
+    return this.#call('destroyByOwner', () => this.store.destroyByOwner!(owner));
+  }
+
+  /** Reads a random, absent ID: proves the store answers within the timeout. */
+  async ping(): Promise<void> {
+    const probe = generateSessionId();
+    await this.#call('ping', () => this.store.get(probe));
+  }
+
+  /** Closes the store. */
+  async close(): Promise<void> {
+    await this.store.close?.();
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * The default store: records in a bounded in-process map. Fit for one process only (tests, demos,
+ * development, a single-instance app): nothing is shared between processes and nothing survives a
+ * restart.
+ */
+import { LockTimeoutError, SessionConfigError } from '../errors.js';
+import { LruMap } from '../support/lru-map.js';
+import { applyPatch, assertValidStoreId, lockToken } from './store-helpers.js';
+import type { LockOptions, SessionPatch, SessionRecord, Store, StoredData, Unlock } from './store.js';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Most records kept at once. Past it, the least recently used record is evicted (its user is
+   * logged out), so that a flood of new visitors cannot exhaust the process's memory.
+   * @default 10_000
+   */
+  maxEntries?: number;
+  /**
+   * How often expired records are swept away, in ms. Expired records are never returned either
+   * way; the sweep only frees their memory. `0` turns the sweep off.
+   * @default 60_000
+   */
+  sweepIntervalMs?: number;
+  /**
+   * Name used in error messages.
+   * @default 'memory'
+   */
+  name?: string;
+}
+
+let warned = false;
+
+/**
+ * Says once per process, under `NODE_ENV=production`, what a `MemoryStore` means there: sessions
+ * lost at every restart and not shared between processes.
+ */
+function warnInProduction(): void {
+  if (warned) return;
+  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (environment?.NODE_ENV !== 'production') return;
+  warned = true;
+  console.warn(
+    '[sess] MemoryStore keeps sessions in this process only: every restart logs everyone out, and ' +
+      'several processes do not share them. In production use a store package (@sess/store-redis, ' +
+      "@sess/store-postgres, @sess/store-sqlite...) or cookie sessions (store: 'cookie').",
+  );
+}
+
+/** One stored record. The data is kept as a JSON string so that no caller can share a reference with it. */
+interface Entry {
+  data: string;
+  createdAt: number;
+  expiresAt: number;
+  owner: string | undefined;
+}
+
+/** One held lock: who holds it, until when, and who is waiting for it. */
+interface HeldLock {
+  token: string;
+  expiresAt: number;
+  waiters: Set<() => void>;
+}
+
+/**
+ * A {@link Store} that keeps records in memory, for **one process only**: every instance of an app
+ * has its own sessions, and all of them are lost on restart. Use a shared store (Redis, a database,
+ * files) as soon as more than one process serves the same users.
+ *
+ * - Bounded: past `maxEntries` the least recently used record is evicted.
+ * - Expired records are never returned, and are swept by a timer that does not keep the process alive.
+ *   The timer starts at the first write (not in the constructor), so that creating a store at module
+ *   scope works on runtimes that forbid timers there (Cloudflare Workers).
+ * - Records are copied in and out (as JSON), so mutating a record given to or returned by the store
+ *   never changes the stored one, exactly as with a real backend.
+ * - Capabilities: `touch`, `patch` (atomic: JavaScript runs one call at a time), `lock` (in-process),
+ *   `destroyByOwner`, `prune`, `clear` and `close`.
+ *
+ * @example
+ * ```ts
+ * const sessions = createSessions({ store: new MemoryStore({ maxEntries: 50_000 }), secret });
+ * ```
+ */
+export class MemoryStore implements Store {
+  /** Name used in error messages. */
+  readonly name: string;
+  readonly #maxEntries: number;
+  readonly #sweepIntervalMs: number;
+  /** Insertion order is recency order: every access moves an entry to the end, eviction takes the first. */
+  readonly #entries: LruMap<string, Entry>;
+  readonly #locks = new Map<string, HeldLock>();
+  #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.name = options.name ?? 'memory';
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+    if (!Number.isInteger(this.#maxEntries) || this.#maxEntries < 1) {
+      throw new SessionConfigError(
+        `[${this.name}] maxEntries must be a positive integer, got ${String(options.maxEntries)}`,
+      );
+    }
+    if (!Number.isFinite(this.#sweepIntervalMs) || this.#sweepIntervalMs < 0) {
+      throw new SessionConfigError(
+        `[${this.name}] sweepIntervalMs must be a finite number of ms, 0 or more (0 turns the sweep off), got ${String(options.sweepIntervalMs)}`,
+      );
+    }
+    this.#entries = new LruMap(this.#maxEntries);
+    warnInProduction();
+  }
+
+  /** How many records are held, counting expired ones not yet swept. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The record, or `undefined` when absent or expired. */
+  async get(id: string): Promise<SessionRecord | undefined> {
+    assertValidStoreId(id, this.name);
+    const entry = this.#live(id, Date.now());
+    if (!entry) return undefined;
+    const record: SessionRecord = {
+      data: JSON.parse(entry.data) as StoredData,
+      createdAt: entry.createdAt,
+      expiresAt: entry.expiresAt,
+    };
+    if (entry.owner !== undefined) record.owner = entry.owner;
+    return record;
+  }
+
+  /** Inserts or replaces the record; a record that is already expired is not kept. */
+  async set(id: string, record: SessionRecord): Promise<void> {
+    assertValidStoreId(id, this.name);
+    if (record.expiresAt <= Date.now()) {
+      this.#entries.delete(id);
+      return;
+    }
+    this.#write(id, {
+      data: JSON.stringify(record.data),
+      createdAt: record.createdAt,
+      expiresAt: record.expiresAt,
+      owner: record.owner,
+    });
+  }
+
+  /** Deletes the record; deleting a missing record is a no-op. */
+  async destroy(id: string): Promise<void> {
+    assertValidStoreId(id, this.name);
+    this.#entries.delete(id);
+  }
+
+  /** Moves `expiresAt` without rewriting the data. A missing record stays missing; a past `expiresAt` deletes it. */
+  async touch(id: string, expiresAt: number): Promise<void> {
+    assertValidStoreId(id, this.name);
+    const entry = this.#live(id, Date.now());
+    if (!entry) return;
+    if (expiresAt <= Date.now()) {
+      this.#entries.delete(id);
+      return;
+    }
+    this.#write(id, { ...entry, expiresAt });
+  }
+
+  /** Applies `change` to the stored data and moves `expiresAt`. A missing or expired record stays missing. */
+  async patch(id: string, change: SessionPatch, expiresAt: number): Promise<void> {
+    assertValidStoreId(id, this.name);
+    const entry = this.#live(id, Date.now());
+    if (!entry) return;
+    if (expiresAt <= Date.now()) {
+      this.#entries.delete(id);
+      return;
+    }
+    // No await between the read and the write: no other call can interleave, so the patch is atomic.
+    const data = applyPatch(JSON.parse(entry.data) as StoredData, change);
+    this.#write(id, { ...entry, data: JSON.stringify(data), expiresAt });
+  }
+
+  /**
+   * Takes an in-process lock on one session. Waiters are woken when the holder releases it or when
+   * its `ttlMs` runs out (a holder that never released), and give up with `LockTimeoutError` after
+   * `waitMs`. The returned unlock frees only its own lock, never a later holder's.
+   */
+  async lock(id: string, options: LockOptions): Promise<Unlock> {
+    assertValidStoreId(id, this.name);
+    const deadline = Date.now() + options.waitMs;
+    for (;;) {
+      const now = Date.now();
+      const held = this.#locks.get(id);
+      if (!held || held.expiresAt <= now) return this.#acquire(id, options.ttlMs, held);
+      const left = deadline - now;
+      if (left <= 0) {
+        throw new LockTimeoutError(
+          `[${this.name}] could not lock the session within ${options.waitMs} ms: another request holds it. ` +
+            'Raise the lock wait, or look for a request that keeps the session locked too long.',
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          held.waiters.delete(wake);
+          resolve();
+        };
+        // Wake at the release, at the holder's expiry or at our own deadline, whichever comes first.
+        const timer = setTimeout(wake, Math.min(left, held.expiresAt - now));
+        held.waiters.add(wake);
+      });
+    }
+  }
+
+  /** Deletes every record of `owner`; returns how many live records were deleted. */
+  async destroyByOwner(owner: string): Promise<number> {
+    const now = Date.now();
+    let count = 0;
+    for (const [id, entry] of this.#entries.entries()) {
+      if (entry.owner !== owner) continue;
+      this.#entries.delete(id);
+      if (entry.expiresAt > now) count += 1;
+    }
+    return count;
+  }
+
+  /** Deletes expired records now (the sweep timer does the same periodically); returns how many. */
+  async prune(): Promise<number> {
+    return this.#sweep();
+  }
+
+  /** Deletes every record. Held locks are left to their holders. */
+  async clear(): Promise<void> {
+    this.#entries.clear();
+  }
+
+  /** Stops the sweep timer. Records stay readable; expiry is still enforced on every read. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#sweepTimer !== undefined) clearInterval(this.#sweepTimer);
+    this.#sweepTimer = undefined;
+  }
+
+  /** The entry if it exists and is live (and now the most recently used); an expired one is deleted on the way. */
+  #live(id: string, now: number): Entry | undefined {
+    const entry = this.#entries.get(id);
+    if (entry && entry.expiresAt <= now) {
+      this.#entries.delete(id);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Stores an entry as the most recently used one; the map evicts the least recently used past the bound. */
+  #write(id: string, entry: Entry): void {
+    this.#entries.set(id, entry);
+    this.#startSweep();
+  }
+
+  #sweep(): number {
+    const now = Date.now();
+    let count = 0;
+    for (const [id, entry] of this.#entries.entries()) {
+      if (entry.expiresAt <= now) {
+        this.#entries.delete(id);
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  #startSweep(): void {
+    if (this.#sweepTimer !== undefined || this.#closed || this.#sweepIntervalMs === 0) return;
+    this.#sweepTimer = setInterval(() => this.#sweep(), this.#sweepIntervalMs);
+    // Node and Bun: a sweep alone must not keep the process alive. Other runtimes have no unref.
+    (this.#sweepTimer as { unref?: () => void }).unref?.();
+  }
+
+  #acquire(id: string, ttlMs: number, previous: HeldLock | undefined): Unlock {
+    const token = lockToken();
+    const held: HeldLock = { token, expiresAt: Date.now() + ttlMs, waiters: previous?.waiters ?? new Set() };
+    this.#locks.set(id, held);
+    return async () => {
+      // Token check: after our ttl ran out someone else may hold the lock; theirs must stay.
+      if (this.#locks.get(id)?.token !== token) return;
+      this.#locks.delete(id);
+      for (const wake of [...held.waiters]) wake();
+    };
+  }
+}
