@@ -3,7 +3,7 @@
  * to sess without logging anyone out: plug the result into `createSessions({ migrateFrom })`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SessionConfigError, StoreUnavailableError, type LegacySession, type LegacySessionSource } from '@sess/core';
+import { fromCallback, SessionConfigError, storeFailure, type LegacySession, type LegacySessionSource } from '@sess/core';
 
 /**
  * The part of an express-session (connect) store the source uses: `get` to read a session and
@@ -52,43 +52,18 @@ export interface ExpressSessionSourceOptions {
    * @default no owner
    */
   owner?: (data: Record<string, unknown>) => string | undefined;
-  /**
-   * Milliseconds a call to the old store may take before the request fails with
-   * `StoreUnavailableError` (the core applies its own `storeTimeout` on top).
-   * @default 5000
-   */
-  timeoutMs?: number;
 }
 
 /** express-session signs `s:` + the ID; anything longer than this is not one of its cookies. */
 const MAX_COOKIE_VALUE_LENGTH = 1024;
 
-/** Calls a callback-style store method, settling on its callback or on a returned promise's rejection. */
-function callStore<T>(what: string, timeoutMs: number, call: (callback: (error?: unknown, value?: T) => void) => unknown): Promise<T | undefined> {
-  return new Promise<T | undefined>((resolve, reject) => {
-    const fail = (error: unknown) =>
-      reject(
-        new StoreUnavailableError(
-          'migrate-express-session',
-          `the express-session store's ${what} failed: ${(error as Error)?.message ?? String(error)}. Check its backend.`,
-          { cause: error },
-        ),
-      );
-    const timer = setTimeout(() => fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    const settle = (error?: unknown, value?: T) => {
-      clearTimeout(timer);
-      if (error) fail(error);
-      else resolve(value);
-    };
-    try {
-      const returned = call(settle);
-      if (returned && typeof (returned as Promise<unknown>).then === 'function') {
-        (returned as Promise<unknown>).then(undefined, (error: unknown) => settle(error ?? new Error('rejected')));
-      }
-    } catch (error) {
-      settle(error ?? new Error('threw'));
-    }
-  });
+/** Calls a callback-style method of the old store; a failure becomes `StoreUnavailableError`. The core bounds the call with its store timeout. */
+async function callStore<T>(what: string, call: (callback: (error?: unknown, value?: T) => void) => unknown): Promise<T | undefined> {
+  try {
+    return await fromCallback<T>(call);
+  } catch (error) {
+    throw storeFailure('migrate-express-session', `the express-session store's ${what}`, error, 'check its backend');
+  }
 }
 
 /** Percent-decodes as express-session's cookie parser does: a value that does not decode stays as it is. */
@@ -168,14 +143,13 @@ export function expressSessionSource(options: ExpressSessionSourceOptions): Lega
   const store = options.store;
   const cookieName = options.cookieName ?? 'connect.sid';
   const afterMigration = options.afterMigration ?? 'destroy';
-  const timeoutMs = options.timeoutMs ?? 5000;
 
   return {
     cookieName,
     async read(cookieValue) {
       const sid = unsignExpressSessionCookie(cookieValue, secrets);
       if (sid === undefined) return undefined;
-      const stored = await callStore<unknown>('get', timeoutMs, (callback) => store.get(sid, callback));
+      const stored = await callStore<unknown>('get', (callback) => store.get(sid, callback));
       if (typeof stored !== 'object' || stored === null) return undefined;
       const session = stored as Record<string, unknown>;
       const expires = expiryOf(session);
@@ -188,7 +162,7 @@ export function expressSessionSource(options: ExpressSessionSourceOptions): Lega
       const legacy: LegacySession = { data };
       const owner = options.owner?.(data);
       if (typeof owner === 'string') legacy.owner = owner;
-      if (afterMigration === 'destroy') await callStore('destroy', timeoutMs, (callback) => store.destroy(sid, callback));
+      if (afterMigration === 'destroy') await callStore('destroy', (callback) => store.destroy(sid, callback));
       return legacy;
     },
   };

@@ -11,8 +11,6 @@ import { connectPostgres, connectRedis } from './testing/test-servers.js';
 
 // Three real connect stores from npm, each in a namespace of this run only.
 const suffix = uniqueSuffix();
-/** Generous: the suite writes 1,000 records at once, and CI machines are busy. */
-const timeoutMs = 15_000;
 const redisPrefix = `sess-test-connect-${suffix}:`;
 const table = `sess_test_connect_${suffix}`;
 const PgStore = connectPgSimple(session);
@@ -37,7 +35,7 @@ testStore({
   create: async () => {
     const client = await connectRedis();
     const store = new RedisStore({ client, prefix: redisPrefix });
-    return connectStore(store, { name: 'connect-redis', timeoutMs, close: () => client.close() });
+    return connectStore(store, { name: 'connect-redis', close: () => client.close() });
   },
   capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, prune: false, clear: true, close: true },
 });
@@ -45,7 +43,7 @@ testStore({
 testStore({
   name: 'connect-pg-simple',
   // connect-pg-simple has no `clear`; it has its own `close()` (which leaves a pool it was given open).
-  create: () => connectStore(new PgStore({ pool, tableName: table, pruneSessionInterval: false }), { name: 'connect-pg-simple', timeoutMs }),
+  create: () => connectStore(new PgStore({ pool, tableName: table, pruneSessionInterval: false }), { name: 'connect-pg-simple' }),
   capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, prune: false, clear: false, close: true },
 });
 
@@ -53,7 +51,7 @@ testStore({
   name: 'memorystore',
   create: () => {
     const store = new MemoryStore({ checkPeriod: 60_000 });
-    return connectStore(store, { name: 'memorystore', timeoutMs, close: () => store.stopInterval() });
+    return connectStore(store, { name: 'memorystore', close: () => store.stopInterval() });
   },
   capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, prune: false, clear: true, close: true },
 });

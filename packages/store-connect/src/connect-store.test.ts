@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { StoreUnavailableError, type SessionRecord } from '@sess/core';
+import { createSessions, StoreUnavailableError, type SessionRecord } from '@sess/core';
 import { randomStoreId } from '@sess/store-test-suite';
 import { uniqueSuffix } from '@sess/test-servers';
 import connectPgSimple from 'connect-pg-simple';
@@ -115,11 +115,12 @@ describe('failures', () => {
     await store.close!();
   });
 
-  it('gives up on a backend that never answers after timeoutMs', async () => {
+  it("gives up on a backend that never answers after the core's storeTimeout", async () => {
     const pgStore = new PgStore({ conString: `postgres://postgres@127.0.0.1:${port}/test`, errorLog: () => undefined });
-    const store = connectStore(pgStore, { name: 'connect-pg-simple', timeoutMs: 300 });
-    const error = await store.set(randomStoreId(), record({ a: 1 })).catch((caught: unknown) => caught);
+    const store = connectStore(pgStore, { name: 'connect-pg-simple' });
+    const sessions = createSessions({ store, secret: 'a secret long enough to sign the cookies of this test', storeTimeout: 300 });
+    const error = await sessions.ping().catch((caught: unknown) => caught);
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
-    expect((error as StoreUnavailableError).detail).toMatch(/\[connect-pg-simple\] set did not answer within 300 ms/);
+    expect((error as StoreUnavailableError).detail).toMatch(/\[connect-pg-simple\] ping did not answer within 300 ms/);
   });
 });

@@ -4,8 +4,9 @@
  * sessions.
  */
 import {
-  StoreUnavailableError,
   assertValidStoreId,
+  fromCallback,
+  storeFailure,
   type SessionRecord,
   type Store,
   type StoredData,
@@ -52,12 +53,6 @@ export interface ConnectStoreOptions {
    * @default 'connect'
    */
   name?: string;
-  /**
-   * Milliseconds one call may take before it fails with `StoreUnavailableError`; connect stores
-   * have no timeout of their own, and a callback that never comes must not hang a request.
-   * @default 5000
-   */
-  timeoutMs?: number;
   /**
    * Releases what the connect store holds (its client, pool or timers), for `close()`. When omitted
    * the store's own `close()` is used if it has one, else the sess store has no `close`.
@@ -121,36 +116,16 @@ export function fromConnectSession(session: unknown, now = Date.now()): SessionR
   return record;
 }
 
-/** Calls a callback-style method, settling on its callback or on a returned promise's rejection. */
-function callStore<T>(name: string, what: string, timeoutMs: number, call: (callback: ConnectCallback<T>) => unknown): Promise<T | undefined> {
-  return new Promise<T | undefined>((resolve, reject) => {
-    const fail = (error: unknown) =>
-      reject(
-        StoreUnavailableError.isInstance(error)
-          ? error
-          : new StoreUnavailableError(name, `${what} failed: ${(error as Error)?.message ?? String(error)}. Check the connect store's backend.`, {
-              cause: error,
-            }),
-      );
-    const timer = setTimeout(
-      () => fail(new StoreUnavailableError(name, `${what} did not answer within ${timeoutMs} ms. Check the connect store's backend.`)),
-      timeoutMs,
-    );
-    const settle = (error?: unknown, value?: T) => {
-      clearTimeout(timer);
-      if (error) fail(error);
-      else resolve(value);
-    };
-    try {
-      const returned = call(settle);
-      // A store that returns a promise and also calls back may reject it too: that is the same failure.
-      if (returned && typeof (returned as Promise<unknown>).then === 'function') {
-        (returned as Promise<unknown>).then(undefined, (error: unknown) => settle(error ?? new Error('rejected')));
-      }
-    } catch (error) {
-      settle(error ?? new Error('threw'));
-    }
-  });
+/**
+ * Calls a callback-style method of the connect store; a failure becomes `StoreUnavailableError`.
+ * The core's store timeout bounds the call (a callback that never comes does not hang a request).
+ */
+async function callStore<T>(name: string, what: string, call: (callback: ConnectCallback<T>) => unknown): Promise<T | undefined> {
+  try {
+    return await fromCallback<T>(call);
+  } catch (error) {
+    throw storeFailure(name, what, error, "check the connect store's backend");
+  }
 }
 
 /**
@@ -171,7 +146,6 @@ function callStore<T>(name: string, what: string, timeoutMs: number, call: (call
  */
 export function connectStore(store: ConnectStore, options: ConnectStoreOptions = {}): Store {
   const name = options.name ?? 'connect';
-  const timeoutMs = options.timeoutMs ?? 5000;
   const ownClose = (store as { close?: () => unknown }).close;
   const close = options.close ?? (typeof ownClose === 'function' ? () => ownClose.call(store) : undefined);
 
@@ -179,7 +153,7 @@ export function connectStore(store: ConnectStore, options: ConnectStoreOptions =
     name,
     async get(id) {
       assertValidStoreId(id, name);
-      const session = await callStore<unknown>(name, 'get', timeoutMs, (callback) => store.get(id, callback));
+      const session = await callStore<unknown>(name, 'get', (callback) => store.get(id, callback));
       return fromConnectSession(session);
     },
     async set(id, record) {
@@ -187,20 +161,20 @@ export function connectStore(store: ConnectStore, options: ConnectStoreOptions =
       const now = Date.now();
       // A record born dead replaces nothing: remove the live one instead of writing a zero TTL.
       if (record.expiresAt <= now) {
-        await callStore(name, 'destroy', timeoutMs, (callback) => store.destroy(id, callback));
+        await callStore(name, 'destroy', (callback) => store.destroy(id, callback));
         return;
       }
       const session = toConnectSession(record, now);
-      await callStore(name, 'set', timeoutMs, (callback) => store.set(id, session, callback));
+      await callStore(name, 'set', (callback) => store.set(id, session, callback));
     },
     async destroy(id) {
       assertValidStoreId(id, name);
-      await callStore(name, 'destroy', timeoutMs, (callback) => store.destroy(id, callback));
+      await callStore(name, 'destroy', (callback) => store.destroy(id, callback));
     },
   };
   if (typeof store.clear === 'function') {
     result.clear = async () => {
-      await callStore(name, 'clear', timeoutMs, (callback) => store.clear!(callback));
+      await callStore(name, 'clear', (callback) => store.clear!(callback));
     };
   }
   if (close) {

@@ -19,6 +19,8 @@ import {
   type Store,
   type StoredData,
   type Unlock,
+  KeyedQueue,
+  storeFailure,
 } from '@sess/core';
 import { CorruptSessionFileError } from './corrupt-session-file-error.js';
 import {
@@ -131,7 +133,7 @@ export class FileStore implements Store {
   readonly #fsync: boolean;
   readonly #onError: ((error: SessError) => void) | undefined;
   /** Writes of this instance to one session wait here first, so that they do not poll the lock file. */
-  readonly #writeQueues = new Map<string, Promise<void>>();
+  readonly #writeQueue = new KeyedQueue();
   #directoryReady: Promise<void> | undefined;
   #pruneTimer: ReturnType<typeof setInterval> | undefined;
   #pruning: Promise<number> | undefined;
@@ -292,9 +294,7 @@ export class FileStore implements Store {
   }
 
   #unavailable(what: string, error: unknown): SessError {
-    if (SessError.isInstance(error)) return error;
     const code = errorCode(error);
-    const detail = error instanceof Error ? error.message : String(error);
     const advice =
       code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
         ? `give this process read and write access to ${this.directory}`
@@ -303,7 +303,7 @@ export class FileStore implements Store {
           : code === 'EMFILE' || code === 'ENFILE'
             ? 'raise the open-file limit (ulimit -n) or lower the load'
             : `check that ${this.directory} is a writable directory on a local disk`;
-    return new StoreUnavailableError(STORE_NAME, `${what} failed (${detail}); ${advice}`, { cause: error });
+    return storeFailure(STORE_NAME, what, error, advice);
   }
 
   /**
@@ -388,7 +388,8 @@ export class FileStore implements Store {
    */
   async #withWriteLock<T>(id: string, action: () => Promise<T>): Promise<T> {
     const path = this.#pathFor(id, WRITE_LOCK_SUFFIX);
-    return this.#serialize(id, async () => {
+    // Writes of this instance to one ID reach the lock file one at a time.
+    return this.#writeQueue.run(id, async () => {
       let held: HeldLockFile | undefined;
       try {
         await pollForLock(
@@ -419,24 +420,6 @@ export class FileStore implements Store {
         });
       }
     });
-  }
-
-  /** Chains calls for one ID within this instance, so that they reach the lock file one at a time. */
-  async #serialize<T>(id: string, action: () => Promise<T>): Promise<T> {
-    const previous = this.#writeQueues.get(id);
-    let finish!: () => void;
-    const current = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    const tail = previous ? previous.then(() => current) : current;
-    this.#writeQueues.set(id, tail);
-    try {
-      if (previous) await previous;
-      return await action();
-    } finally {
-      finish();
-      if (this.#writeQueues.get(id) === tail) this.#writeQueues.delete(id);
-    }
   }
 
   /** One attempt at a lock file, creating the directory first (again, if it was removed under us). */

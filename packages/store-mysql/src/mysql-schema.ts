@@ -1,16 +1,7 @@
-import { SessionConfigError } from '@sess/core';
+import { tableNameParts } from '@sess/core';
 
 /** Default table name of {@link mysqlSchema} and `MySqlStore`. */
 export const DEFAULT_TABLE_NAME = 'sessions';
-
-/** One plain identifier: letters, digits and underscores, not starting with a digit. */
-const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * Longest table name accepted. MySQL identifiers stop at 64 characters and the index names add 15
- * (`_expires_at_idx`); the same limit as `@sess/store-postgres` keeps a name portable between both.
- */
-const MAX_TABLE_NAME_LENGTH = 48;
 
 /** A validated table name, ready to be placed in SQL text. */
 export interface TableName {
@@ -25,20 +16,8 @@ export interface TableName {
  * plain identifiers, so the name can never carry SQL; the backquotes keep reserved words usable.
  */
 export function parseTableName(tableName: string): TableName {
-  const parts = typeof tableName === 'string' ? tableName.split('.') : [];
-  const table = parts[parts.length - 1];
-  if (
-    table === undefined ||
-    parts.length > 2 ||
-    !parts.every((part) => IDENTIFIER_PATTERN.test(part) && part.length <= 64) ||
-    table.length > MAX_TABLE_NAME_LENGTH
-  ) {
-    throw new SessionConfigError(
-      `[mysql] invalid tableName ${JSON.stringify(tableName)}: use \`table\` or \`database.table\`, each part made ` +
-        `of letters, digits and underscores, not starting with a digit (table at most ${MAX_TABLE_NAME_LENGTH} characters)`,
-    );
-  }
-  return { qualified: parts.map((part) => `\`${part}\``).join('.'), table };
+  const parts = tableNameParts('mysql', tableName, { qualifier: 'database', maxPartLength: 64 });
+  return { qualified: parts.map((part) => '`' + part + '`').join('.'), table: parts[parts.length - 1]! };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type Store,
   type StoredData,
   type Unlock,
+  storeFailure,
 } from '@sess/core';
 import { createPool } from 'mysql2/promise';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
@@ -429,14 +430,12 @@ export class MysqlStore implements Store {
   }
 
   private storeError(operation: string, error: unknown): SessError {
-    if (SessError.isInstance(error)) return error;
-    const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
     const hint =
       code === 'ER_NO_SUCH_TABLE'
         ? `the table ${this.table} does not exist: create it from sql/schema.sql or leave createTable on`
         : 'check that MySQL / MariaDB is running, reachable and that the connection settings are right';
-    return new StoreUnavailableError(NAME, `could not ${operation}: ${message}; ${hint}`, { cause: error });
+    return storeFailure(NAME, operation, error, hint);
   }
 }
 

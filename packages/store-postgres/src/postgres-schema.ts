@@ -1,17 +1,7 @@
-import { SessionConfigError } from '@sess/core';
+import { tableNameParts } from '@sess/core';
 
 /** Default table name of {@link postgresSchema} and `PostgresStore`. */
 export const DEFAULT_TABLE_NAME = 'sessions';
-
-/** One plain identifier: letters, digits and underscores, not starting with a digit. */
-const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * Longest table name accepted. PostgreSQL cuts identifiers at 63 bytes; the index names add 15
- * characters (`_expires_at_idx`), and a cut name could collide with another table's index and make
- * `CREATE INDEX IF NOT EXISTS` silently skip it.
- */
-const MAX_TABLE_NAME_LENGTH = 48;
 
 /** A validated table name, ready to be placed in SQL text. */
 export interface TableName {
@@ -26,20 +16,8 @@ export interface TableName {
  * identifiers, so the name can never carry SQL; the quotes keep reserved words and letter case as written.
  */
 export function parseTableName(tableName: string): TableName {
-  const parts = typeof tableName === 'string' ? tableName.split('.') : [];
-  const table = parts[parts.length - 1];
-  if (
-    table === undefined ||
-    parts.length > 2 ||
-    !parts.every((part) => IDENTIFIER_PATTERN.test(part) && part.length <= 63) ||
-    table.length > MAX_TABLE_NAME_LENGTH
-  ) {
-    throw new SessionConfigError(
-      `[postgres] invalid tableName ${JSON.stringify(tableName)}: use \`table\` or \`schema.table\`, each part made ` +
-        `of letters, digits and underscores, not starting with a digit (table at most ${MAX_TABLE_NAME_LENGTH} characters)`,
-    );
-  }
-  return { qualified: parts.map((part) => `"${part}"`).join('.'), table };
+  const parts = tableNameParts('postgres', tableName, { qualifier: 'schema', maxPartLength: 63 });
+  return { qualified: parts.map((part) => `"${part}"`).join('.'), table: parts[parts.length - 1]! };
 }
 
 /**

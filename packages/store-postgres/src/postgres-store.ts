@@ -10,6 +10,7 @@ import {
   type SessionRecord,
   type Store,
   type Unlock,
+  storeFailure,
 } from '@sess/core';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
@@ -432,13 +433,11 @@ export class PostgresStore implements Store {
   }
 
   private storeError(operation: string, error: unknown): SessError {
-    if (SessError.isInstance(error)) return error;
-    const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;
     const hint =
       code === '42P01'
         ? `the table ${this.table} does not exist: create it from sql/schema.sql or leave createTable on`
         : 'check that PostgreSQL is running, reachable and that the connection settings are right';
-    return new StoreUnavailableError(NAME, `could not ${operation}: ${message}; ${hint}`, { cause: error });
+    return storeFailure(NAME, operation, error, hint);
   }
 }

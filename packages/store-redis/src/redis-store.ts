@@ -12,6 +12,7 @@ import {
   type StoredData,
   type Unlock,
   withTimeout,
+  storeFailure,
 } from '@sess/core';
 import { Redis, type Cluster } from 'ioredis';
 import {
@@ -313,13 +314,7 @@ export class RedisStore implements Store {
       const ready = this.waitUntilReady(operation);
       return await withTimeout(ready ? ready.then(work) : work(), this.timeoutMs, () => this.timeoutError(operation));
     } catch (error) {
-      if (StoreUnavailableError.isInstance(error)) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new StoreUnavailableError(
-        STORE_NAME,
-        `${operation} failed: ${message}. Check that Redis is running and reachable; the store reconnects by itself.`,
-        { cause: error },
-      );
+      throw storeFailure(STORE_NAME, operation, error, 'check that Redis is running and reachable; the store reconnects by itself');
     }
   }
 

@@ -13,6 +13,7 @@ import {
   type Store,
   type StoredData,
   type Unlock,
+  storeFailure,
 } from '@sess/core';
 import { sessionTableNames, sessionTableSchema } from './session-table-schema.js';
 
@@ -420,7 +421,7 @@ export class SqliteStore implements Store {
     } else if (error instanceof TypeError && /connection is not open/.test(reason)) {
       advice = 'The database was closed by its owner; keep it open while the store is in use.';
     }
-    return new StoreUnavailableError(STORE_NAME, `could not ${action}: ${reason}. ${advice}`, { cause: error });
+    return storeFailure(STORE_NAME, action, error, advice) as StoreUnavailableError;
   }
 }
 

@@ -14,8 +14,6 @@ import { unstorageStore } from './unstorage-store.js';
 const boundedRedisOptions = { connectTimeout: 5000, maxRetriesPerRequest: 1, commandTimeout: 10_000 } as const;
 
 const suffix = uniqueSuffix();
-/** Generous: the suite writes 1,000 records at once, and CI machines are busy. */
-const timeoutMs = 15_000;
 let directory: string;
 
 beforeAll(async () => {
@@ -29,19 +27,19 @@ afterAll(async () => {
 
 testStore({
   name: 'unstorage memory driver',
-  create: () => unstorageStore(createStorage({ driver: memoryDriver() }), { timeoutMs }),
+  create: () => unstorageStore(createStorage({ driver: memoryDriver() })),
   capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
 });
 
 testStore({
   name: 'unstorage fs driver',
-  create: () => unstorageStore(createStorage({ driver: fsDriver({ base: directory }) }), { base: `sessions-${suffix}`, timeoutMs }),
+  create: () => unstorageStore(createStorage({ driver: fsDriver({ base: directory }) }), { base: `sessions-${suffix}` }),
   capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
 });
 
 testStore({
   name: 'unstorage redis driver',
   create: () =>
-    unstorageStore(createStorage({ driver: redisDriver({ url: REDIS_URL, base: `sess-test-unstorage-${suffix}`, ...boundedRedisOptions }) }), { timeoutMs }),
+    unstorageStore(createStorage({ driver: redisDriver({ url: REDIS_URL, base: `sess-test-unstorage-${suffix}`, ...boundedRedisOptions }) })),
   capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
 });

@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { StoreUnavailableError, type SessionRecord } from '@sess/core';
+import { createSessions, StoreUnavailableError, type SessionRecord } from '@sess/core';
 import { randomStoreId } from '@sess/store-test-suite';
 import { Redis } from 'ioredis';
 import { createStorage } from 'unstorage';
@@ -79,19 +79,20 @@ describe('unstorageStore', () => {
     expect(disposed).toBe(1);
   });
 
-  it('turns a backend that never answers into StoreUnavailableError naming the store', async () => {
+  it("turns a backend that never answers into StoreUnavailableError naming the store, after the core's storeTimeout", async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
     const store = unstorageStore(
       createStorage({ driver: redisDriver({ url: `redis://127.0.0.1:${port}`, lazyConnect: true, maxRetriesPerRequest: 0 }) }),
-      { name: 'unstorage-redis', timeoutMs: 300 },
+      { name: 'unstorage-redis' },
     );
+    const sessions = createSessions({ store, secret: 'a secret long enough to sign the cookies of this test', storeTimeout: 300 });
     try {
-      const error = await store.get(randomStoreId()).catch((caught: unknown) => caught);
+      const error = await sessions.ping().catch((caught: unknown) => caught);
       expect(StoreUnavailableError.isInstance(error)).toBe(true);
-      expect((error as StoreUnavailableError).detail).toMatch(/\[unstorage-redis\] getItemRaw did not answer within 300 ms/);
+      expect((error as StoreUnavailableError).detail).toMatch(/\[unstorage-redis\] ping did not answer within 300 ms/);
     } finally {
       await store.close!().catch(() => undefined);
       for (const socket of sockets) socket.destroy();

@@ -3,9 +3,8 @@
  * Cloudflare KV, Vercel KV, Deno KV, S3...) keeps sessions.
  */
 import {
-  StoreUnavailableError,
   assertValidStoreId,
-  withTimeout,
+  storeFailure,
   type SessionRecord,
   type Store,
   type StoredData,
@@ -25,12 +24,6 @@ export interface UnstorageStoreOptions {
    * @default 'unstorage'
    */
   name?: string;
-  /**
-   * Milliseconds one storage call may take before it fails with `StoreUnavailableError`; a driver
-   * whose backend is gone may otherwise queue commands forever.
-   * @default 5000
-   */
-  timeoutMs?: number;
   /**
    * Whether `close()` disposes the storage (closing its drivers' connections). Set to `false` when
    * the app keeps using the same storage for other things.
@@ -92,21 +85,16 @@ function parseEnvelope(value: unknown): SessionRecord | undefined {
 export function unstorageStore(storage: Storage, options: UnstorageStoreOptions = {}): Store {
   const base = (options.base ?? 'sess').replace(/^:+|:+$/g, '');
   const name = options.name ?? 'unstorage';
-  const timeoutMs = options.timeoutMs ?? 5000;
   const dispose = options.dispose ?? true;
   const keyOf = (id: string) => `${base}:${id}`;
 
-  /** Runs one storage call under the timeout, turning any failure into `StoreUnavailableError`. */
-  function call<T>(what: string, run: () => Promise<T>): Promise<T> {
-    const wrapped = run().catch((error: unknown) => {
-      const message = `${what} failed: ${(error as Error)?.message ?? String(error)}. Check the storage driver's backend.`;
-      throw new StoreUnavailableError(name, message, { cause: error });
-    });
-    return withTimeout(
-      wrapped,
-      timeoutMs,
-      () => new StoreUnavailableError(name, `${what} did not answer within ${timeoutMs} ms. Check the storage driver's backend.`),
-    );
+  /** Runs one storage call, turning any failure into `StoreUnavailableError` (the core's store timeout bounds it). */
+  async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw storeFailure(name, what, error, "check the storage driver's backend");
+    }
   }
 
   /** Every record key under the base, as the storage lists them. */

@@ -4,13 +4,8 @@
  * come from the shared sweep of `deadline-sweep.ts`, not a timer per call.
  */
 import { settleWithin } from '../support/deadline-sweep.js';
-import { SessError, StoreUnavailableError } from '../errors.js';
-
-function wrapError(name: string, what: string, error: unknown): unknown {
-  if (SessError.isInstance(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new StoreUnavailableError(name, `${what} failed: ${message}`, { cause: error });
-}
+import { StoreUnavailableError } from '../errors.js';
+import { storeFailure } from './store-failure.js';
 
 /** Runs `call` against the store named `name`, failing with `StoreUnavailableError` after `timeoutMs`. */
 export function guard<R>(name: string, timeoutMs: number, what: string, call: () => Promise<R>): Promise<R> {
@@ -18,12 +13,12 @@ export function guard<R>(name: string, timeoutMs: number, what: string, call: ()
   try {
     started = call();
   } catch (error) {
-    return Promise.reject(wrapError(name, what, error));
+    return Promise.reject(storeFailure(name, what, error));
   }
   return settleWithin(
     started,
     timeoutMs,
     () => new StoreUnavailableError(name, `${what} did not answer within ${timeoutMs} ms; is the store's server up?`),
-    (error) => wrapError(name, what, error),
+    (error) => storeFailure(name, what, error),
   );
 }
