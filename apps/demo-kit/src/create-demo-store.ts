@@ -85,14 +85,14 @@ export async function createDemoStore(config: DemoConfig): Promise<Store | 'cook
         'PostgresStore',
       );
       return new PostgresStore({
-        connectionString: withDefaultPostgresUser(config.databaseUrl),
+        url: withDefaultPostgresUser(config.databaseUrl),
         tableName: DEMO_TABLE,
         timeoutMs: DRIVER_TIMEOUT_MS,
       });
     }
     case 'mysql': {
       const { MysqlStore } = await loadStorePackage<typeof import('@sess/store-mysql')>('mysql', '@sess/store-mysql', 'MysqlStore');
-      return new MysqlStore({ uri: config.databaseUrl, tableName: DEMO_TABLE, timeoutMs: DRIVER_TIMEOUT_MS });
+      return new MysqlStore({ url: config.databaseUrl, tableName: DEMO_TABLE, timeoutMs: DRIVER_TIMEOUT_MS });
     }
   }
 }

@@ -48,7 +48,7 @@ async function createStore(kind: string): Promise<Store | 'cookie'> {
     case 'postgres': {
       const { PostgresStore } = await import('@sess/store-postgres');
       const connectionString = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-      const store = new PostgresStore({ connectionString, tableName: 'sess_bench_sessions' });
+      const store = new PostgresStore({ url: connectionString, tableName: 'sess_bench_sessions' });
       onShutdown(async () => {
         await store.clear?.();
         await store.close?.();

@@ -3,7 +3,7 @@
  * to sess without logging anyone out: plug the result into `createSessions({ migrateFrom })`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { fromCallback, SessionConfigError, storeFailure, type LegacySession, type LegacySessionSource } from '@sess/core';
+import { fromCallback, SessionConfigError, storeFailure, type LegacySession, type LegacySessionSource, refuseUnknownOptions } from '@sess/core';
 
 /**
  * The part of an express-session (connect) store the source uses: `get` to read a session and
@@ -129,6 +129,7 @@ function expiryOf(session: Record<string, unknown>): number | undefined {
  * ```
  */
 export function expressSessionSource(options: ExpressSessionSourceOptions): LegacySessionSource {
+  refuseUnknownOptions('expressSessionSource()', options, ['secret', 'store', 'cookieName', 'afterMigration', 'transform', 'owner'], { timeoutMs: "the core's `storeTimeout` bounds every store call" });
   const secrets = (Array.isArray(options.secret) ? options.secret : [options.secret]).filter(
     (secret): secret is string => typeof secret === 'string',
   );

@@ -10,6 +10,7 @@ import {
   type SessionRecord,
   type Store,
   type StoredData,
+  refuseUnknownOptions,
 } from '@sess/core';
 
 /** The callback every connect store method takes last. */
@@ -145,6 +146,7 @@ async function callStore<T>(name: string, what: string, call: (callback: Connect
  * ```
  */
 export function connectStore(store: ConnectStore, options: ConnectStoreOptions = {}): Store {
+  refuseUnknownOptions('connectStore()', options, ['name', 'close'], { timeoutMs: "the core's `storeTimeout` bounds every store call" });
   const name = options.name ?? 'connect';
   const ownClose = (store as { close?: () => unknown }).close;
   const close = options.close ?? (typeof ownClose === 'function' ? () => ownClose.call(store) : undefined);

@@ -483,3 +483,10 @@ describe('FileStore directory permissions', () => {
     expect((await store.get(sessionId(1)))?.data).toEqual({ a: 1 });
   });
 });
+
+describe('FileStore options', () => {
+  it('refuses unknown names with the right one', () => {
+    expect(() => new FileStore({ path: './x' } as never)).toThrow(/FileStore has no option `path`: the sessions directory is `dir`/);
+    expect(() => new FileStore({ dir: './x', fsynch: true } as never)).toThrow(/did you mean `fsync`/);
+  });
+});

@@ -21,6 +21,7 @@ import {
   type Unlock,
   KeyedQueue,
   storeFailure,
+  refuseUnknownOptions,
 } from '@sess/core';
 import { CorruptSessionFileError } from './corrupt-session-file-error.js';
 import {
@@ -140,6 +141,7 @@ export class FileStore implements Store {
   #closed = false;
 
   constructor(options: FileStoreOptions = {}) {
+    refuseUnknownOptions('FileStore', options, ['dir', 'pruneIntervalMs', 'lockStaleMs', 'lockWaitMs', 'fsync', 'onError'], { path: 'the sessions directory is `dir`', directory: 'the sessions directory is `dir`', ttl: 'the core decides expiry (`idleTimeout`, `absoluteTimeout`); the store keeps what it is given' });
     const dir = options.dir ?? './.sessions';
     if (typeof dir !== 'string' || dir === '') {
       throw new SessionConfigError(`[${STORE_NAME}] dir must be a non-empty path, got ${JSON.stringify(options.dir)}`);

@@ -24,7 +24,7 @@ function newId(): string {
 }
 
 function open(options: Partial<MysqlStoreOptions> = {}): MysqlStore {
-  const store = new MysqlStore({ uri: mysqlUrl, tableName, pruneIntervalMs: 0, ...options });
+  const store = new MysqlStore({ url: mysqlUrl, tableName, pruneIntervalMs: 0, ...options });
   stores.push(store);
   return store;
 }
@@ -360,7 +360,7 @@ describe('lock', () => {
 
   it('lets waiters poll without holding a connection', async () => {
     const pool = testPool({ connectionLimit: 2 });
-    const store = open({ pool, uri: undefined });
+    const store = open({ pool, url: undefined });
     const id = newId();
     const unlock = await store.lock(id, { ttlMs: 10_000, waitMs: 100 });
     const waiters = Array.from({ length: 4 }, () => store.lock(id, { ttlMs: 10_000, waitMs: 400 }).catch((error) => error));
@@ -426,8 +426,8 @@ describe('owners and lifecycle', () => {
   it('refuses contradictory or missing connection options', () => {
     expect(() => new MysqlStore({})).toThrow(SessionConfigError);
     const pool = testPool();
-    expect(() => new MysqlStore({ pool, uri: mysqlUrl })).toThrow(SessionConfigError);
-    expect(() => new MysqlStore({ uri: mysqlUrl, timeoutMs: 0 })).toThrow(SessionConfigError);
+    expect(() => new MysqlStore({ pool, url: mysqlUrl })).toThrow(SessionConfigError);
+    expect(() => new MysqlStore({ url: mysqlUrl, timeoutMs: 0 })).toThrow(SessionConfigError);
     return pool.end();
   });
 });
@@ -462,7 +462,7 @@ describe('an unreachable server', () => {
   }
 
   it('fails with StoreUnavailableError on a closed port', async () => {
-    const store = open({ uri: 'mysql://root@127.0.0.1:1/test', timeoutMs });
+    const store = open({ url: 'mysql://root@127.0.0.1:1/test', timeoutMs });
     const { error, elapsed } = await failure(store, (s) => s.get(newId()));
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
     expect((error as StoreUnavailableError).detail).toMatch(/^\[mysql\] /);
@@ -470,7 +470,7 @@ describe('an unreachable server', () => {
   });
 
   it('fails with StoreUnavailableError instead of hanging on a server that never answers', async () => {
-    const store = open({ uri: `mysql://root@127.0.0.1:${silentPort}/test`, timeoutMs });
+    const store = open({ url: `mysql://root@127.0.0.1:${silentPort}/test`, timeoutMs });
     for (const call of [
       (s: MysqlStore) => s.get(newId()),
       (s: MysqlStore) => s.set(newId(), record({})),
@@ -485,12 +485,19 @@ describe('an unreachable server', () => {
   it('bounds calls through a pool given without any timeout', async () => {
     // mysql2's own connect timeout is 10 s: longer than the store's bound.
     const pool = createPool({ uri: `mysql://root@127.0.0.1:${silentPort}/test` });
-    const store = open({ pool, uri: undefined, timeoutMs });
+    const store = open({ pool, url: undefined, timeoutMs });
     const { error, elapsed } = await failure(store, (s) => s.get(newId()));
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
     expect(elapsed).toBeLessThan(limitMs);
     // The connection still trying to reach the silent server fails as its socket closes; end() reports it.
     for (const socket of sockets) socket.destroy();
     await pool.end().catch(() => {});
+  });
+});
+
+describe('MysqlStore options', () => {
+  it('refuses unknown names with the right one', () => {
+    expect(() => new MysqlStore({ uri: 'mysql://root@127.0.0.1/test' } as never)).toThrow(/MysqlStore has no option `uri`: the connection URL is `url`/);
+    expect(() => new MysqlStore({ url: 'mysql://root@127.0.0.1/test', createTables: true } as never)).toThrow(/did you mean `createTable`/);
   });
 });

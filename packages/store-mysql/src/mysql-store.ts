@@ -12,6 +12,7 @@ import {
   type StoredData,
   type Unlock,
   storeFailure,
+  refuseUnknownOptions,
 } from '@sess/core';
 import { createPool } from 'mysql2/promise';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
@@ -19,7 +20,7 @@ import { DEFAULT_TABLE_NAME, mysqlSchema, parseTableName } from './mysql-schema.
 
 const NAME = 'mysql';
 
-/** Options of {@link MysqlStore}. Give either `pool` or `uri`. */
+/** Options of {@link MysqlStore}. Give either `pool` or `url`. */
 export interface MysqlStoreOptions {
   /**
    * A `mysql2/promise` Pool that the application owns: the store uses it and `close()` leaves it
@@ -29,11 +30,11 @@ export interface MysqlStoreOptions {
    */
   pool?: Pool;
   /**
-   * A connection URI (`mysql://user:password@host:3306/database`) from which the store creates its
+   * The server's URL (`mysql://user:password@host:3306/database`, the same option in every sess store) from which the store creates its
    * own Pool, with `timeoutMs` as connect timeout; `close()` ends it.
    * @default undefined
    */
-  uri?: string;
+  url?: string;
   /**
    * The session table: `table` or `database.table`, plain identifiers only (letters, digits,
    * underscores). It is backquoted in SQL.
@@ -116,10 +117,11 @@ export class MysqlStore implements Store {
   private closed = false;
 
   constructor(options: MysqlStoreOptions) {
-    const { pool, uri } = options ?? {};
-    if ((pool === undefined) === (uri === undefined)) {
+    refuseUnknownOptions('MysqlStore', options, ['pool', 'url', 'tableName', 'createTable', 'timeoutMs', 'pruneIntervalMs'], { connectionString: 'the connection URL is `url`, as in every sess store', uri: 'the connection URL is `url`, as in every sess store' });
+    const { pool, url } = options ?? {};
+    if ((pool === undefined) === (url === undefined)) {
       throw new SessionConfigError(
-        `[${NAME}] give exactly one of \`pool\` (a mysql2/promise Pool you own) or \`uri\` (the store creates its own pool)`,
+        `[${NAME}] give exactly one of \`pool\` (a mysql2/promise Pool you own) or \`url\` (the store creates its own pool)`,
       );
     }
     this.tableName = options.tableName ?? DEFAULT_TABLE_NAME;
@@ -139,7 +141,7 @@ export class MysqlStore implements Store {
       this.pool = pool;
       this.ownsPool = false;
     } else {
-      this.pool = createPool({ uri, connectTimeout: this.timeoutMs, enableKeepAlive: true });
+      this.pool = createPool({ uri: url, connectTimeout: this.timeoutMs, enableKeepAlive: true });
       this.ownsPool = true;
     }
 

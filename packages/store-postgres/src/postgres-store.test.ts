@@ -25,7 +25,7 @@ function newId(): string {
 }
 
 function open(options: Partial<PostgresStoreOptions> = {}): PostgresStore {
-  const store = new PostgresStore({ connectionString: postgresUrl, tableName, pruneIntervalMs: 0, ...options });
+  const store = new PostgresStore({ url: postgresUrl, tableName, pruneIntervalMs: 0, ...options });
   stores.push(store);
   return store;
 }
@@ -271,7 +271,7 @@ describe('lock', () => {
 
   it('lets waiters poll without holding a connection', async () => {
     const pool = testPool({ max: 2 });
-    const store = open({ pool, connectionString: undefined });
+    const store = open({ pool, url: undefined });
     const id = newId();
     const unlock = await store.lock(id, { ttlMs: 10_000, waitMs: 100 });
     const waiters = Array.from({ length: 4 }, () => store.lock(id, { ttlMs: 10_000, waitMs: 400 }).catch((error) => error));
@@ -337,8 +337,8 @@ describe('owners and lifecycle', () => {
   it('refuses contradictory or missing connection options', () => {
     expect(() => new PostgresStore({})).toThrow(SessionConfigError);
     const pool = testPool();
-    expect(() => new PostgresStore({ pool, connectionString: postgresUrl })).toThrow(SessionConfigError);
-    expect(() => new PostgresStore({ connectionString: postgresUrl, timeoutMs: 0 })).toThrow(SessionConfigError);
+    expect(() => new PostgresStore({ pool, url: postgresUrl })).toThrow(SessionConfigError);
+    expect(() => new PostgresStore({ url: postgresUrl, timeoutMs: 0 })).toThrow(SessionConfigError);
     return pool.end();
   });
 });
@@ -373,7 +373,7 @@ describe('an unreachable server', () => {
   }
 
   it('fails with StoreUnavailableError on a closed port', async () => {
-    const store = open({ connectionString: 'postgres://postgres@127.0.0.1:1/test', timeoutMs });
+    const store = open({ url: 'postgres://postgres@127.0.0.1:1/test', timeoutMs });
     const { error, elapsed } = await failure(store, (s) => s.get(newId()));
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
     expect((error as StoreUnavailableError).detail).toMatch(/^\[postgres\] /);
@@ -381,7 +381,7 @@ describe('an unreachable server', () => {
   });
 
   it('fails with StoreUnavailableError instead of hanging on a server that never answers', async () => {
-    const store = open({ connectionString: `postgres://postgres@127.0.0.1:${silentPort}/test`, timeoutMs });
+    const store = open({ url: `postgres://postgres@127.0.0.1:${silentPort}/test`, timeoutMs });
     for (const call of [
       (s: PostgresStore) => s.get(newId()),
       (s: PostgresStore) => s.set(newId(), record({})),
@@ -396,11 +396,18 @@ describe('an unreachable server', () => {
   it('bounds calls through a pool given without any timeout', async () => {
     const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${silentPort}/test` });
     pool.on('error', () => {});
-    const store = open({ pool, connectionString: undefined, timeoutMs });
+    const store = open({ pool, url: undefined, timeoutMs });
     const { error, elapsed } = await failure(store, (s) => s.get(newId()));
     expect(StoreUnavailableError.isInstance(error)).toBe(true);
     expect(elapsed).toBeLessThan(limitMs);
     for (const socket of sockets) socket.destroy();
     await pool.end();
+  });
+});
+
+describe('PostgresStore options', () => {
+  it('refuses unknown names with the right one', () => {
+    expect(() => new PostgresStore({ connectionString: 'postgres://127.0.0.1/test' } as never)).toThrow(/PostgresStore has no option `connectionString`: the connection URL is `url`/);
+    expect(() => new PostgresStore({ url: 'postgres://127.0.0.1/test', tablename: 'x' } as never)).toThrow(/did you mean `tableName`/);
   });
 });

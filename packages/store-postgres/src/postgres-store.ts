@@ -11,6 +11,7 @@ import {
   type Store,
   type Unlock,
   storeFailure,
+  refuseUnknownOptions,
 } from '@sess/core';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
@@ -19,7 +20,7 @@ import { DEFAULT_TABLE_NAME, parseTableName, postgresSchema } from './postgres-s
 
 const NAME = 'postgres';
 
-/** Options of {@link PostgresStore}. Give either `pool` or `connectionString`. */
+/** Options of {@link PostgresStore}. Give either `pool` or `url`. */
 export interface PostgresStoreOptions {
   /**
    * A `pg` Pool that the application owns: the store uses it and `close()` leaves it open. Give the
@@ -29,11 +30,11 @@ export interface PostgresStoreOptions {
    */
   pool?: Pool;
   /**
-   * A connection string (`postgres://user:password@host:5432/database`) from which the store creates
+   * The server's URL (`postgres://user:password@host:5432/database`, the same option in every sess store) from which the store creates
    * its own Pool, with `timeoutMs` applied to connecting and to every statement; `close()` ends it.
    * @default undefined
    */
-  connectionString?: string;
+  url?: string;
   /**
    * The session table: `table` or `schema.table`, plain identifiers only (letters, digits,
    * underscores). It is double-quoted in SQL, so letter case is kept as written.
@@ -105,10 +106,11 @@ export class PostgresStore implements Store {
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
-    const { pool, connectionString } = options ?? {};
-    if ((pool === undefined) === (connectionString === undefined)) {
+    refuseUnknownOptions('PostgresStore', options, ['pool', 'url', 'tableName', 'createTable', 'timeoutMs', 'pruneIntervalMs'], { connectionString: 'the connection URL is `url`, as in every sess store', uri: 'the connection URL is `url`, as in every sess store' });
+    const { pool, url } = options ?? {};
+    if ((pool === undefined) === (url === undefined)) {
       throw new SessionConfigError(
-        `[${NAME}] give exactly one of \`pool\` (a pg Pool you own) or \`connectionString\` (the store creates its own pool)`,
+        `[${NAME}] give exactly one of \`pool\` (a pg Pool you own) or \`url\` (the store creates its own pool)`,
       );
     }
     this.tableName = options.tableName ?? DEFAULT_TABLE_NAME;
@@ -129,7 +131,7 @@ export class PostgresStore implements Store {
       this.ownsPool = false;
     } else {
       this.pool = new pg.Pool({
-        connectionString,
+        connectionString: url,
         connectionTimeoutMillis: this.timeoutMs,
         query_timeout: this.timeoutMs,
         statement_timeout: this.timeoutMs,

@@ -299,3 +299,10 @@ describe('close', () => {
     expect(stdout.trim()).toBe('StoreUnavailableError');
   });
 });
+
+describe('RedisStore options', () => {
+  it('refuses unknown names with the right one', () => {
+    expect(() => new RedisStore({ connectionString: 'redis://127.0.0.1:6379' } as never)).toThrow(/RedisStore has no option `connectionString`: the connection URL is `url`/);
+    expect(() => new RedisStore({ prefx: 'x:' } as never)).toThrow(/did you mean `prefix`/);
+  });
+});

@@ -13,6 +13,7 @@ import {
   type Unlock,
   withTimeout,
   storeFailure,
+  refuseUnknownOptions,
 } from '@sess/core';
 import { Redis, type Cluster } from 'ioredis';
 import {
@@ -95,6 +96,7 @@ export class RedisStore implements Store {
   private closed = false;
 
   constructor(options: RedisStoreOptions = {}) {
+    refuseUnknownOptions('RedisStore', options, ['client', 'url', 'prefix', 'timeoutMs'], { connectionString: 'the connection URL is `url` (`redis://host:6379`), as in every sess store', uri: 'the connection URL is `url` (`redis://host:6379`), as in every sess store', host: 'pass `url: \'redis://host:6379\'`, or an ioredis `client` of your own', port: 'pass `url: \'redis://host:6379\'`, or an ioredis `client` of your own' });
     const { client, url, prefix = 'sess:', timeoutMs = 2000 } = options;
     if (client !== undefined && url !== undefined) {
       throw new SessionConfigError(`[${STORE_NAME}] pass either \`client\` or \`url\` to RedisStore, not both.`);

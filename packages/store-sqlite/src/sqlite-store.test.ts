@@ -547,3 +547,10 @@ describe('lock', () => {
     await (await second.lock(id, { ttlMs: hour, waitMs: 0 }))();
   });
 });
+
+describe('SqliteStore options', () => {
+  it('refuses unknown names with the right one', () => {
+    expect(() => new SqliteStore({ filename: 'x.db' } as never)).toThrow(/SqliteStore has no option `filename`: the database file is `path`/);
+    expect(() => new SqliteStore({ path: ':memory:', busyTimeout: 5 } as never)).toThrow(/did you mean `busyTimeoutMs`/);
+  });
+});

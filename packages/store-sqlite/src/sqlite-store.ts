@@ -14,6 +14,7 @@ import {
   type StoredData,
   type Unlock,
   storeFailure,
+  refuseUnknownOptions,
 } from '@sess/core';
 import { sessionTableNames, sessionTableSchema } from './session-table-schema.js';
 
@@ -120,6 +121,7 @@ export class SqliteStore implements Store {
    * for invalid options and `StoreUnavailableError` when the file cannot be opened.
    */
   constructor(options: SqliteStoreOptions = {}) {
+    refuseUnknownOptions('SqliteStore', options, ['path', 'database', 'tableName', 'pruneIntervalMs', 'busyTimeoutMs'], { filename: 'the database file is `path`', file: 'the database file is `path`' });
     const tableName = options.tableName ?? 'sessions';
     const names = sessionTableNames(tableName);
     const pruneIntervalMs = options.pruneIntervalMs ?? 5 * 60_000;

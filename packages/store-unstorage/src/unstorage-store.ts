@@ -8,6 +8,7 @@ import {
   type SessionRecord,
   type Store,
   type StoredData,
+  refuseUnknownOptions,
 } from '@sess/core';
 import type { Storage } from 'unstorage';
 
@@ -83,6 +84,7 @@ function parseEnvelope(value: unknown): SessionRecord | undefined {
  * ```
  */
 export function unstorageStore(storage: Storage, options: UnstorageStoreOptions = {}): Store {
+  refuseUnknownOptions('unstorageStore()', options, ['base', 'name', 'dispose'], { timeoutMs: "the core's `storeTimeout` bounds every store call" });
   const base = (options.base ?? 'sess').replace(/^:+|:+$/g, '');
   const name = options.name ?? 'unstorage';
   const dispose = options.dispose ?? true;

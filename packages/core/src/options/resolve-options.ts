@@ -2,6 +2,7 @@
 import { jsonCodec, type Codec } from '../session/codec.js';
 import type { ResolvedCookieOptions } from '../cookies/cookie-options.js';
 import { SessionConfigError } from '../errors.js';
+import { refuseUnknownOptions, warnIfMilliseconds } from './option-names.js';
 import type { SessionsOptions } from './sessions-options.js';
 
 /** Options with every default applied. */
@@ -50,7 +51,14 @@ function resolveSecrets(secret: SessionsOptions<object>['secret'] | undefined): 
   return secrets;
 }
 
+/** Every option name of `createSessions`, and of its nested objects. */
+const OPTION_NAMES = ['store', 'secret', 'cookie', 'idleTimeout', 'absoluteTimeout', 'touchAfter', 'locking', 'lazy', 'initial', 'hashIds', 'codec', 'storeTimeout', 'onEvent', 'bindTo', 'migrateFrom'] as const;
+const COOKIE_OPTION_NAMES = ['name', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned'] as const;
+const LOCKING_OPTION_NAMES = ['ttlMs', 'waitMs'] as const;
+const BIND_OPTION_NAMES = ['ip', 'userAgent'] as const;
+
 function resolveCookie(options: SessionsOptions<object>['cookie']): ResolvedCookieOptions {
+  refuseUnknownOptions('createSessions({ cookie })', options, COOKIE_OPTION_NAMES);
   const cookie: ResolvedCookieOptions = {
     name: options?.name ?? 'sid',
     path: options?.path ?? '/',
@@ -89,6 +97,12 @@ function resolveCookie(options: SessionsOptions<object>['cookie']): ResolvedCook
 /** Validates `options` and applies defaults; throws `SessionConfigError` on any mistake. */
 export function resolveOptions<T extends object>(options: SessionsOptions<T>): ResolvedOptions<T> {
   if (!options || typeof options !== 'object') throw new SessionConfigError('createSessions() needs an options object');
+  refuseUnknownOptions('createSessions()', options, OPTION_NAMES);
+  if (typeof options.locking === 'object') refuseUnknownOptions('createSessions({ locking })', options.locking, LOCKING_OPTION_NAMES);
+  if (typeof options.bindTo === 'object') refuseUnknownOptions('createSessions({ bindTo })', options.bindTo, BIND_OPTION_NAMES);
+  // Seconds that look like milliseconds: 20 days of idle time, 400 days of life.
+  warnIfMilliseconds('idleTimeout', options.idleTimeout, 7 * 86400);
+  warnIfMilliseconds('absoluteTimeout', options.absoluteTimeout, 400 * 86400);
   if (options.store === undefined || (options.store !== 'cookie' && typeof options.store?.get !== 'function')) {
     throw new SessionConfigError("`store` must be a Store (such as `new MemoryStore()`) or 'cookie'");
   }

@@ -5,6 +5,7 @@
  */
 import { LockTimeoutError, SessionConfigError } from '../errors.js';
 import { LruMap } from '../support/lru-map.js';
+import { refuseUnknownOptions } from '../options/option-names.js';
 import { applyPatch, assertValidStoreId, lockToken } from './store-helpers.js';
 import type { LockOptions, SessionPatch, SessionRecord, Store, StoredData, Unlock } from './store.js';
 
@@ -93,6 +94,7 @@ export class MemoryStore implements Store {
   #closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
+    refuseUnknownOptions('MemoryStore', options, ['maxEntries', 'sweepIntervalMs', 'name']);
     this.name = options.name ?? 'memory';
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
