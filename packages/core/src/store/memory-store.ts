@@ -38,8 +38,14 @@ let warned = false;
  */
 function warnInProduction(): void {
   if (warned) return;
-  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (environment?.NODE_ENV !== 'production') return;
+  let mode: string | undefined;
+  try {
+    mode = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NODE_ENV;
+  } catch {
+    // Deno without --allow-env refuses the read: then nothing says production.
+    return;
+  }
+  if (mode !== 'production') return;
   warned = true;
   console.warn(
     '[sess] MemoryStore keeps sessions in this process only: every restart logs everyone out, and ' +
