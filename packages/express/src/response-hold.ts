@@ -10,7 +10,7 @@
  * double `res.send`) first lets the held response go out, then runs as it would without
  * sessions, so the app sees the errors it would see anyway and the first response is delivered.
  */
-import { ServerResponse, STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { SessionResponse, SessionRun } from '@sess/core';
 
 /** The methods a hold intercepts. */
@@ -43,15 +43,20 @@ export class ResponseHold {
   /** The core is writing the session's own headers (allowed while held). */
   #writingSession = false;
 
-  /** The response's `end` when the hold was made: another `end` later means a wrapper above the hold. */
-  readonly #end: unknown;
+  /**
+   * The response's `writeHead` and `end` when the hold was made: the ones this hold sees, which go
+   * straight below once the hold is over. Another `end` later means a wrapper above the hold.
+   */
+  readonly #writeHead: AnyFunction;
+  readonly #end: AnyFunction;
 
   constructor(
     readonly response: ServerResponse,
     readonly run: SessionRun,
     readonly fail: (error: unknown) => void,
   ) {
-    this.#end = response.end;
+    this.#writeHead = response.writeHead as AnyFunction;
+    this.#end = response.end as AnyFunction;
   }
 
   /** Starts holding `response`; the hold ends by itself once the session is saved. */
@@ -168,10 +173,7 @@ export class ResponseHold {
     if (this.#phase !== 'saving') return;
     // Nothing was sent: drop the handler's response and let the app's error handler answer.
     this.#open();
-    const below = {
-      writeHead: this.#queue.find((queued) => queued.method === 'writeHead')?.lower ?? (ServerResponse.prototype.writeHead as AnyFunction),
-      end: this.#queue.find((queued) => queued.method === 'end')?.lower ?? (ServerResponse.prototype.end as AnyFunction),
-    };
+    const below = { writeHead: this.#writeHead, end: this.#end };
     this.#queue.length = 0;
     const response = this.response;
     for (const name of BODY_HEADERS) response.removeHeader(name);
