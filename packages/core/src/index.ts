@@ -4,6 +4,7 @@ export * from './store/store-helpers.js';
 export { setOwn } from './session/own-keys.js';
 export { refuseUnknownOptions } from './options/option-names.js';
 export { fromCallback, storeFailure } from './store/store-failure.js';
+export { acquireWithin, usePooled } from './store/pooled.js';
 export { KeyedQueue } from './support/keyed-queue.js';
 export { MAX_TABLE_NAME_LENGTH, tableNameParts, type TableNameRules } from './store/table-name.js';
 export { type Codec, jsonCodec } from './session/codec.js';

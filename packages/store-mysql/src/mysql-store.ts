@@ -13,6 +13,8 @@ import {
   type Unlock,
   storeFailure,
   refuseUnknownOptions,
+  acquireWithin,
+  usePooled,
 } from '@sess/core';
 import { createPool } from 'mysql2/promise';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
@@ -335,11 +337,9 @@ export class MysqlStore implements Store {
   /** Checks a connection out of the pool within `timeoutMs`; one that arrives too late goes back. */
   private async checkout(): Promise<PoolConnection> {
     this.assertOpen();
-    const connecting = this.pool.getConnection();
     try {
-      return await withTimeout(connecting, this.timeoutMs, () => this.timeoutError('connect'));
+      return await acquireWithin(this.pool.getConnection(), this.timeoutMs, () => this.timeoutError('connect'), (connection) => connection.release());
     } catch (error) {
-      connecting.then((connection) => connection.release(), () => {});
       throw this.storeError('connect', error);
     }
   }
@@ -370,29 +370,21 @@ export class MysqlStore implements Store {
    */
   private async query<Result>(operation: string, sql: string, values: unknown[]): Promise<Result> {
     this.assertOpen();
-    let abandoned = false;
-    const run = async (): Promise<Result> => {
-      await this.ensureTable();
-      const connection = await this.pool.getConnection();
-      if (abandoned) {
-        connection.release();
-        throw this.timeoutError(operation);
-      }
-      try {
-        const [result] = await connection.query({ sql, values, timeout: this.timeoutMs });
-        connection.release();
-        return result as Result;
-      } catch (error) {
-        if (mustDestroy(error)) connection.destroy();
-        else connection.release();
-        throw error;
-      }
-    };
     try {
-      return await withTimeout(run(), this.timeoutMs, () => {
-        abandoned = true;
-        return this.timeoutError(operation);
-      });
+      return await usePooled(
+        async () => {
+          await this.ensureTable();
+          return this.pool.getConnection();
+        },
+        async (connection) => (await connection.query({ sql, values, timeout: this.timeoutMs }))[0] as Result,
+        (connection, error) => {
+          // mysql2 leaves a timed-out query running on its connection: destroy such a one, not reuse it.
+          if (error !== undefined && mustDestroy(error)) connection.destroy();
+          else connection.release();
+        },
+        this.timeoutMs,
+        () => this.timeoutError(operation),
+      );
     } catch (error) {
       throw this.storeError(operation, error);
     }

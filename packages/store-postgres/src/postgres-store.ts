@@ -12,6 +12,8 @@ import {
   type Unlock,
   storeFailure,
   refuseUnknownOptions,
+  acquireWithin,
+  usePooled,
 } from '@sess/core';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
@@ -19,6 +21,9 @@ import { escapeJsonbString, fromJsonbText, toJsonbText } from './jsonb-text.js';
 import { DEFAULT_TABLE_NAME, parseTableName, postgresSchema } from './postgres-schema.js';
 
 const NAME = 'postgres';
+
+/** Listens to a pooled client's 'error' while it runs a statement (the statement rejects with it). */
+function ignoreClientError(): void {}
 
 /** Options of {@link PostgresStore}. Give either `pool` or `url`. */
 export interface PostgresStoreOptions {
@@ -327,11 +332,9 @@ export class PostgresStore implements Store {
   /** Checks a client out of the pool within `timeoutMs`; a client that arrives too late goes back. */
   private async checkout(): Promise<PoolClient> {
     this.assertOpen();
-    const connecting = this.pool.connect();
     try {
-      return await withTimeout(connecting, this.timeoutMs, () => this.timeoutError('connect'));
+      return await acquireWithin(this.pool.connect(), this.timeoutMs, () => this.timeoutError('connect'), (client) => client.release());
     } catch (error) {
-      connecting.then((client) => client.release(), () => {});
       throw this.storeError('connect', error);
     }
   }
@@ -363,34 +366,25 @@ export class PostgresStore implements Store {
   ): Promise<QueryResult<Row>> {
     this.assertOpen();
     const config: TimedQueryConfig = { text, values, query_timeout: this.timeoutMs };
-    let abandoned = false;
-    const run = async () => {
-      await this.ensureTable();
-      const client = await this.pool.connect();
-      if (abandoned) {
-        client.release();
-        throw this.timeoutError(operation);
-      }
-      // pg emits 'error' on a client whose connection breaks, and crashes the process when nothing
-      // listens; the running query rejects with the same error, which is what reaches the caller.
-      const ignore = () => {};
-      client.on('error', ignore);
-      try {
-        const result = await client.query<Row>(config);
-        client.removeListener('error', ignore);
-        client.release();
-        return result;
-      } catch (error) {
-        // Destroyed, not reused; the listener stays for errors while it closes.
-        client.release(error instanceof Error ? error : true);
-        throw error;
-      }
-    };
     try {
-      return await withTimeout(run(), this.timeoutMs, () => {
-        abandoned = true;
-        return this.timeoutError(operation);
-      });
+      return await usePooled(
+        async () => {
+          await this.ensureTable();
+          const client = await this.pool.connect();
+          // pg emits 'error' on a client whose connection breaks, and crashes the process when nothing
+          // listens; the running query rejects with the same error, which is what reaches the caller.
+          client.on('error', ignoreClientError);
+          return client;
+        },
+        (client) => client.query<Row>(config),
+        (client, error) => {
+          // A client whose statement failed is destroyed, not reused; the listener stays for errors while it closes.
+          if (error === undefined) client.removeListener('error', ignoreClientError);
+          client.release(error === undefined ? undefined : error instanceof Error ? error : true);
+        },
+        this.timeoutMs,
+        () => this.timeoutError(operation),
+      );
     } catch (error) {
       throw this.storeError(operation, error);
     }

@@ -38,3 +38,23 @@ describe('tableNameParts', () => {
     }
   });
 });
+
+describe('usePooled and acquireWithin', () => {
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+  it('return a resource that arrives after the deadline unused, and tell release about a failed use', async () => {
+    const { acquireWithin, usePooled } = await import('./pooled.js');
+    const released: Array<[string, unknown]> = [];
+    const late = () => sleep(250).then(() => 'late');
+    await expect(usePooled(late, async () => 'used', (resource, error) => void released.push([resource, error]), 50, () => new Error('timed out'))).rejects.toThrow('timed out');
+    await sleep(300);
+    expect(released).toEqual([['late', undefined]]);
+    const failure = new Error('broken');
+    await expect(usePooled(async () => 'a', async () => Promise.reject(failure), (resource, error) => void released.push([resource, error]), 1000, () => new Error('t'))).rejects.toBe(failure);
+    expect(released.at(-1)).toEqual(['a', failure]);
+    const givenBack: string[] = [];
+    await expect(acquireWithin(late(), 50, () => new Error('timed out'), (resource) => void givenBack.push(resource))).rejects.toThrow('timed out');
+    await sleep(300);
+    expect(givenBack).toEqual(['late']);
+  });
+});
