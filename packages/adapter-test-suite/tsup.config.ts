@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
+  // ESM only: the suites import vitest, which cannot be required.
+  format: ['esm'],
   dts: true,
   clean: true,
   target: 'es2022',

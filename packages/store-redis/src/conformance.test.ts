@@ -1,4 +1,6 @@
 import { testStore } from '@sess/store-test-suite';
+import { Redis as Redis5 } from 'ioredis5';
+import { afterAll } from 'vitest';
 import { RedisStore } from './redis-store.js';
 import { REDIS_URL, requireRedis, uniquePrefix } from '@sess/test-servers';
 
@@ -12,6 +14,24 @@ testStore({
   create: async () => {
     await (reachable ??= requireRedis());
     return new RedisStore({ url: REDIS_URL, prefix });
+  },
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: false, clear: true, close: true },
+});
+
+// The same contract on a client of ioredis 5 (the peer range takes 5 and 6; the store's own
+// clients above come from 6, what `npm install ioredis` gives today).
+const clients: Array<{ quit(): Promise<unknown> }> = [];
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.quit().catch(() => undefined)));
+});
+
+testStore({
+  name: 'redis, on a client of ioredis 5',
+  create: async () => {
+    await (reachable ??= requireRedis());
+    const client = new Redis5(REDIS_URL);
+    clients.push(client);
+    return new RedisStore({ client: client as never, prefix: `${prefix}v5:` });
   },
   capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: false, clear: true, close: true },
 });
