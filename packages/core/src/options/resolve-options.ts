@@ -1,5 +1,6 @@
 /** Checks options once, at construction, and fills in defaults: mistakes fail at start-up. */
-import { jsonCodec, type Codec } from '../session/codec.js';
+import type { Codec } from '../session/codec.js';
+import { taggedCodec } from '../session/tagged-codec.js';
 import type { ResolvedCookieOptions } from '../cookies/cookie-options.js';
 import { SessionConfigError } from '../errors.js';
 import { refuseUnknownOptions, warnIfMilliseconds } from './option-names.js';
@@ -139,7 +140,7 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
     lazy: options.lazy ?? false,
     initial: typeof initial === 'function' ? initial : initial === undefined ? () => ({}) : () => structuredClone(initial),
     hashIds: options.hashIds ?? true,
-    codec: options.codec ?? jsonCodec,
+    codec: options.codec ?? taggedCodec,
     storeTimeoutMs,
     onEvent: options.onEvent,
     bindTo: options.bindTo ? { ip: options.bindTo.ip ?? false, userAgent: options.bindTo.userAgent ?? false } : undefined,

@@ -44,7 +44,11 @@ export interface SessionsOptions<T extends object> {
   initial?: Partial<T> | (() => Partial<T>);
   /** Give stores a SHA-256 hash of the ID instead of the ID. @default true */
   hashIds?: boolean;
-  /** How values become JSON for the store. @default jsonCodec */
+  /**
+   * How values become JSON for the store. The default brings back `Date`, `Map`, `Set` and `BigInt`;
+   * `jsonCodec` stores plain JSON only and refuses the rest at `set`.
+   * @default taggedCodec
+   */
   codec?: Codec;
   /** Milliseconds a store call may take before it fails with `StoreUnavailableError`. @default 2000 */
   storeTimeout?: number;

@@ -166,7 +166,8 @@ export class Session<T extends object = SessionData> {
   set<K extends keyof T & string>(key: K, value: T[K]): this {
     this.#assertUserKey(key);
     const data = this.#writable();
-    checkValue(key, value);
+    // `undefined` removes the key; inside a value, the codec says whether it comes back.
+    if (value !== undefined) checkValue(key, value, this.#codec);
     this.#touch(key);
     if (value === undefined) delete data[key];
     else data[key] = value;
@@ -416,7 +417,7 @@ export function encodeAll(data: Record<string, unknown>, codec: Codec): StoredDa
  * only here), with a codec's failure reported under the key it concerns.
  */
 function encodeChecked(key: string, value: unknown, codec: Codec): JsonValue {
-  checkValue(key, value);
+  checkValue(key, value, codec);
   try {
     return codec.encode(value);
   } catch (error) {

@@ -3,7 +3,7 @@
  * inside arrays and objects whose keys clash with a tag round-trip exactly.
  */
 import { setOwn } from './own-keys.js';
-import type { Codec } from './codec.js';
+import { describeInstance, isPlainContainer, unsupportedByAny, type Codec } from './codec.js';
 import type { JsonValue } from '../store/store.js';
 
 /** A tag is a one-key object whose key starts with a space, a key no ordinary data is likely to use. */
@@ -66,5 +66,17 @@ function decodeObject(value: Record<string, JsonValue>): Record<string, unknown>
   return out;
 }
 
-/** Round-trips `Date`, `Map`, `Set` and `BigInt` (Flask's tagged JSON is the model). */
-export const taggedCodec: Codec = { encode, decode };
+/** Why `value` would not come back from this codec as it was (see `Codec.unsupported`). */
+function unsupported(value: unknown): string | undefined {
+  const reason = unsupportedByAny(value);
+  if (reason !== undefined) return reason;
+  if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof Map || value instanceof Set) return undefined;
+  return isPlainContainer(value) ? undefined : `holds ${describeInstance(value)}, which would come back as a plain object: store its fields`;
+}
+
+/**
+ * Round-trips `Date`, `Map`, `Set`, `BigInt` and `undefined` inside arrays and objects (Flask's
+ * tagged JSON is the model); the default codec. Plain JSON values are stored as plain JSON, so
+ * records written with `jsonCodec` read back the same.
+ */
+export const taggedCodec: Codec = { encode, decode, unsupported };

@@ -5,17 +5,23 @@
  * deeper than {@link MAX_DEPTH}.
  */
 import { SessionStateError } from '../errors.js';
+import type { Codec } from './codec.js';
 
 /** How deeply a session value may nest objects and arrays. */
 export const MAX_DEPTH = 64;
 
-/** Throws `SessionStateError` naming `key` when `value` cannot be stored. */
-export function checkValue(key: string, value: unknown): void {
+/**
+ * Throws `SessionStateError` naming `key` when `value` cannot be stored, or would not come back
+ * through `codec` as it was (see `Codec.unsupported`).
+ */
+export function checkValue(key: string, value: unknown, codec?: Codec): void {
   if (!isWellFormed(key)) throw new SessionStateError(`the key ${JSON.stringify(key)} holds a lone surrogate (malformed UTF-16): keys must be well-formed text`);
-  walk(key, value, 0, new Set());
+  walk(key, value, 0, new Set(), codec);
 }
 
-function walk(key: string, value: unknown, depth: number, seen: Set<object>): void {
+function walk(key: string, value: unknown, depth: number, seen: Set<object>, codec: Codec | undefined): void {
+  const reason = codec?.unsupported?.(value);
+  if (reason !== undefined) throw new SessionStateError(`the value under "${key}" ${reason}`);
   if (typeof value === 'string') {
     if (!isWellFormed(value)) {
       throw new SessionStateError(`the value under "${key}" holds a string with a lone surrogate (malformed UTF-16); store well-formed text (String.prototype.toWellFormed())`);
@@ -27,18 +33,18 @@ function walk(key: string, value: unknown, depth: number, seen: Set<object>): vo
   if (seen.has(value)) throw new SessionStateError(`the value under "${key}" contains a cycle; a session value must be a tree`);
   seen.add(value);
   if (Array.isArray(value)) {
-    for (const item of value) walk(key, item, depth + 1, seen);
+    for (const item of value) walk(key, item, depth + 1, seen, codec);
   } else if (value instanceof Map) {
     for (const [entryKey, item] of value) {
-      walk(key, entryKey, depth + 1, seen);
-      walk(key, item, depth + 1, seen);
+      walk(key, entryKey, depth + 1, seen, codec);
+      walk(key, item, depth + 1, seen, codec);
     }
   } else if (value instanceof Set) {
-    for (const item of value) walk(key, item, depth + 1, seen);
+    for (const item of value) walk(key, item, depth + 1, seen, codec);
   } else {
     for (const name of Object.keys(value)) {
       if (!isWellFormed(name)) throw new SessionStateError(`the value under "${key}" has a key with a lone surrogate (malformed UTF-16)`);
-      walk(key, (value as Record<string, unknown>)[name], depth + 1, seen);
+      walk(key, (value as Record<string, unknown>)[name], depth + 1, seen, codec);
     }
   }
   seen.delete(value);
