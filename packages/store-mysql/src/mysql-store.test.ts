@@ -496,6 +496,10 @@ describe('an unreachable server', () => {
 });
 
 describe('MysqlStore options', () => {
+  it('refuses a URL of another scheme at construction, without its password', () => {
+    expect(() => new MysqlStore({ url: '127.0.0.1:3306' })).toThrow(/`url` must be a mysql:\/\/ URL/);
+  });
+
   it('refuses unknown names with the right one', () => {
     expect(() => new MysqlStore({ uri: 'mysql://root@127.0.0.1/test' } as never)).toThrow(/MysqlStore has no option `uri`: the connection URL is `url`/);
     expect(() => new MysqlStore({ url: 'mysql://root@127.0.0.1/test', createTables: true } as never)).toThrow(/did you mean `createTable`/);

@@ -15,6 +15,7 @@ import {
   refuseUnknownOptions,
   acquireWithin,
   usePooled,
+  assertStoreUrl,
 } from '@sess/core';
 import { createPool } from 'mysql2/promise';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
@@ -126,6 +127,7 @@ export class MysqlStore implements Store {
         `[${NAME}] give exactly one of \`pool\` (a mysql2/promise Pool you own) or \`url\` (the store creates its own pool)`,
       );
     }
+    if (url !== undefined) assertStoreUrl(NAME, url, ['mysql:']);
     this.tableName = options.tableName ?? DEFAULT_TABLE_NAME;
     this.table = parseTableName(this.tableName).qualified;
     this.lockPrefix = `${this.table}:`;

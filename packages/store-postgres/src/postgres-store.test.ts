@@ -406,6 +406,10 @@ describe('an unreachable server', () => {
 });
 
 describe('PostgresStore options', () => {
+  it('refuses a URL of another scheme at construction, without its password', () => {
+    expect(() => new PostgresStore({ url: 'mysql://root:secret@127.0.0.1/test' })).toThrow(/`url` must be a postgres:\/\/ or postgresql:\/\/ URL, not "mysql:\/\/…@127.0.0.1\/test"/);
+  });
+
   it('refuses unknown names with the right one', () => {
     expect(() => new PostgresStore({ connectionString: 'postgres://127.0.0.1/test' } as never)).toThrow(/PostgresStore has no option `connectionString`: the connection URL is `url`/);
     expect(() => new PostgresStore({ url: 'postgres://127.0.0.1/test', tablename: 'x' } as never)).toThrow(/did you mean `tableName`/);

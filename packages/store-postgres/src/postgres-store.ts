@@ -14,6 +14,7 @@ import {
   refuseUnknownOptions,
   acquireWithin,
   usePooled,
+  assertStoreUrl,
 } from '@sess/core';
 import pg from 'pg';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
@@ -118,6 +119,7 @@ export class PostgresStore implements Store {
         `[${NAME}] give exactly one of \`pool\` (a pg Pool you own) or \`url\` (the store creates its own pool)`,
       );
     }
+    if (url !== undefined) assertStoreUrl(NAME, url, ['postgres:', 'postgresql:']);
     this.tableName = options.tableName ?? DEFAULT_TABLE_NAME;
     this.table = parseTableName(this.tableName).qualified;
     this.lockPrefix = `sess:${this.table}:`;

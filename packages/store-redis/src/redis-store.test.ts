@@ -301,6 +301,10 @@ describe('close', () => {
 });
 
 describe('RedisStore options', () => {
+  it('refuses a URL of another scheme at construction, without its password', () => {
+    expect(() => new RedisStore({ url: 'http://127.0.0.1:6379' })).toThrow(/`url` must be a redis:\/\/ or rediss:\/\/ URL, not "http:\/\/127.0.0.1:6379"/);
+  });
+
   it('refuses unknown names with the right one', () => {
     expect(() => new RedisStore({ connectionString: 'redis://127.0.0.1:6379' } as never)).toThrow(/RedisStore has no option `connectionString`: the connection URL is `url`/);
     expect(() => new RedisStore({ prefx: 'x:' } as never)).toThrow(/did you mean `prefix`/);

@@ -14,6 +14,7 @@ import {
   withTimeout,
   storeFailure,
   refuseUnknownOptions,
+  assertStoreUrl,
 } from '@sess/core';
 import { Redis, type Cluster } from 'ioredis';
 import {
@@ -115,6 +116,7 @@ export class RedisStore implements Store {
     this.prefix = prefix;
     this.timeoutMs = timeoutMs;
     this.ownsClient = client === undefined;
+    if (url !== undefined) assertStoreUrl(STORE_NAME, url, ['redis:', 'rediss:']);
     this.client = (client ?? this.createClient(url ?? 'redis://127.0.0.1:6379')) as Client;
     for (const script of SCRIPTS) {
       // A second store on the same client finds the scripts already there.

@@ -3,7 +3,7 @@
  * read into memory, and waiting for a lock by polling.
  */
 import { settleWithin } from '../support/deadline-sweep.js';
-import { InvalidSessionIdError, LockTimeoutError } from '../errors.js';
+import { InvalidSessionIdError, LockTimeoutError, SessionConfigError } from '../errors.js';
 import { randomBytes } from '../crypto/random-bytes.js';
 import { isValidStoreId, type LockOptions, type SessionPatch, type StoredData, type Unlock } from './store.js';
 
@@ -66,4 +66,22 @@ export function lockToken(): string {
  */
 export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
   return settleWithin(promise, timeoutMs, onTimeout);
+}
+
+/**
+ * Throws `SessionConfigError` unless `url` is a string with one of `schemes` (`['redis:', 'rediss:']`),
+ * so that a wrong URL (`http://…`, a bare host) fails when the store is created, with what was
+ * expected, not at the first request with a driver's puzzling error.
+ */
+export function assertStoreUrl(storeName: string, url: unknown, schemes: readonly string[]): asserts url is string {
+  let protocol: string | undefined;
+  try {
+    protocol = typeof url === 'string' ? new URL(url).protocol : undefined;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol === undefined || !schemes.includes(protocol)) {
+    const shown = typeof url === 'string' ? JSON.stringify(url.replace(/\/\/[^@/]*@/, '//…@')) : typeof url;
+    throw new SessionConfigError(`[${storeName}] \`url\` must be a ${schemes.map((scheme) => `${scheme}//`).join(' or ')} URL, not ${shown}`);
+  }
 }
