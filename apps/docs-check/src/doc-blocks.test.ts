@@ -55,5 +55,6 @@ describe('the TypeScript blocks of the READMEs and guides', () => {
       return `${block.file}:${block.line + Number(line) - 1}`;
     });
     expect(located).toBe('');
-  });
+    // One tsc run over every block: seconds on a quiet machine, more while other suites run.
+  }, 180_000);
 });
