@@ -402,6 +402,16 @@ export function changedKeys(state: SessionState, codec: Codec): SessionPatch | u
   return changed ? { set, unset } : undefined;
 }
 
+/**
+ * The values of a stored record, decoded, in an object without prototype (see `emptyRecord`).
+ * Throws what the codec throws for a corrupt value; the caller treats the record as no session.
+ */
+export function decodeAll(stored: StoredData, codec: Codec): Record<string, unknown> {
+  const data = emptyRecord();
+  for (const key of Object.keys(stored)) data[key] = codec.decode(stored[key]!);
+  return data;
+}
+
 /** Every value of a session, encoded for the store. */
 export function encodeAll(data: Record<string, unknown>, codec: Codec): StoredData {
   const out: StoredData = emptyRecord();

@@ -125,12 +125,17 @@ export abstract class BaseSessions<T extends object> {
       destroyed: false,
       unlock: undefined,
       closed: false,
-      data: Object.assign(emptyRecord(), this.options.initial()),
+      data: this.#initialData(),
       stored: undefined,
       createdAt: now,
       expiresAt: now + this.options.idleMs,
       owner: undefined,
     };
+  }
+
+  /** A new session's data: the initializer's values, in an object without prototype. */
+  #initialData(): Record<string, unknown> {
+    return Object.assign(emptyRecord(), this.options.initial());
   }
 
   /** Turns `state` into a new empty session (the initializer's data), forgetting any loaded one. */
@@ -141,7 +146,7 @@ export abstract class BaseSessions<T extends object> {
     state.cookieValue = undefined;
     state.isNew = true;
     state.loaded = true;
-    state.data = Object.assign(emptyRecord(), this.options.initial());
+    state.data = this.#initialData();
     state.stored = undefined;
     state.createdAt = now;
     state.expiresAt = now + this.options.idleMs;

@@ -9,11 +9,10 @@ import { type AesGcmKey, type CryptoBackend, defaultCryptoBackend } from '../cry
 import { CookieTooLargeError, SessionConfigError } from '../errors.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { LruMap } from '../support/lru-map.js';
-import { emptyRecord } from '../session/own-keys.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
 import { decryptPayload, deriveEncryptionKeys, encryptPayload } from '../crypto/cookie-crypto.js';
 import type { SessionData } from '../session/session-data.js';
-import { changedKeys, encodeAll, type Session } from '../session/session.js';
+import { changedKeys, decodeAll, encodeAll, type Session } from '../session/session.js';
 import type { StoredData } from '../store/store.js';
 
 /** Browsers keep at most 4096 bytes of one cookie (name, value and attributes). */
@@ -88,8 +87,7 @@ export class CookieSessions<T extends object = SessionData> extends BaseSessions
       }
       let data: Record<string, unknown>;
       try {
-        data = emptyRecord();
-        for (const key of Object.keys(payload.d)) data[key] = this.options.codec.decode(payload.d[key]!);
+        data = decodeAll(payload.d, this.options.codec);
       } catch (error) {
         this.emit({ type: 'session-corrupt', error });
         return this.wrap(state);

@@ -9,11 +9,10 @@ import { guard } from '../store/guarded-store.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { KeyedMutex } from '../support/keyed-mutex.js';
 import { LruMap } from '../support/lru-map.js';
-import { emptyRecord } from '../session/own-keys.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
 import type { SessionData } from '../session/session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from '../crypto/session-id.js';
-import { changedKeys, encodeAll, recordChange, type Session } from '../session/session.js';
+import { changedKeys, decodeAll, encodeAll, recordChange, type Session } from '../session/session.js';
 import type { SessionRecord, Store } from '../store/store.js';
 
 /** What a verified cookie value stands for. */
@@ -122,8 +121,7 @@ export class ServerSessions<T extends object = SessionData> extends BaseSessions
     }
     let data: Record<string, unknown>;
     try {
-      data = emptyRecord();
-      for (const key of Object.keys(record.data)) data[key] = this.options.codec.decode(record.data[key]!);
+      data = decodeAll(record.data, this.options.codec);
     } catch (error) {
       this.emit({ type: 'session-corrupt', error });
       await this.unlock(state);
