@@ -54,7 +54,7 @@ async function addSessionTasks(bench: Bench, label: string, sessions: SessionInt
   if (label.includes('cookie')) return; // a changed cookie session gets a new cookie value: measured by the HTTP targets
   bench.add(`${label}: open + save, returning visitor, one change`, async () => {
     const session = await sessions.open({ cookie });
-    session.set('count' as never, ((session.get('count' as never) as number) + 1) as never);
+    session.set('count' as never, (Number(session.get('count' as never) ?? 0) + 1) as never);
     await sessions.save(session, fakeResponse());
   });
 }

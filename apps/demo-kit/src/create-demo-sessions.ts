@@ -1,4 +1,5 @@
-import { createSessions, type SessionData, type SessionInterface } from '@sess/core';
+import { createSessions, type SessionData,
+  type SessionValues, type SessionInterface } from '@sess/core';
 import { createDemoStore } from './create-demo-store.js';
 import type { DemoConfig } from './demo-config.js';
 import './demo-data.js';
@@ -13,7 +14,7 @@ export const STORE_TIMEOUT_MS = 1500;
  * Creates the app's session interface from its configuration: the chosen store, the secrets, the
  * cookie, both timeouts and optional locking. Configuration mistakes (a short secret...) throw here.
  */
-export async function createDemoSessions(config: DemoConfig): Promise<SessionInterface<SessionData>> {
+export async function createDemoSessions(config: DemoConfig): Promise<SessionInterface<SessionValues>> {
   const store = await createDemoStore(config);
   return createSessions<SessionData>({
     store,

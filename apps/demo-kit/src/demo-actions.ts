@@ -5,6 +5,7 @@ import {
   StoreUnavailableError,
   type Session,
   type SessionData,
+  type SessionValues,
   type SessionInterface,
 } from '@sess/core';
 import type { DemoConfig } from './demo-config.js';
@@ -17,7 +18,7 @@ import type { RequestBody } from './request-body.js';
 import { MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH, readTextField } from './text-field.js';
 
 /** A session of the sample apps. */
-export type DemoSession = Session<SessionData>;
+export type DemoSession = Session<SessionValues>;
 
 /** Most items a cart holds: a session must not grow without bound, one request at a time. */
 export const MAX_CART_ITEMS = 50;
@@ -43,9 +44,9 @@ export class DemoActions {
   /** The configuration the app runs with. */
   readonly config: DemoConfig;
   /** The app's session interface (for `/healthz`). */
-  readonly sessions: SessionInterface<SessionData>;
+  readonly sessions: SessionInterface<SessionValues>;
 
-  constructor(config: DemoConfig, sessions: SessionInterface<SessionData>) {
+  constructor(config: DemoConfig, sessions: SessionInterface<SessionValues>) {
     this.config = config;
     this.sessions = sessions;
   }

@@ -1,7 +1,7 @@
 /**
  * What the sample apps keep in a session, declared the way sess documents it: by augmenting
  * `SessionData`, so `session.get('cart')` is typed in every handler of every app, whatever the
- * adapter (they all hand out `Session<SessionData>`).
+ * adapter (they all hand out `Session<SessionValues>`).
  */
 declare module '@sess/core' {
   interface SessionData {

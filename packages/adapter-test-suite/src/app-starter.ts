@@ -2,7 +2,8 @@
  * Starting an adapter's app for one test and closing it afterwards: what the suite does for every
  * scenario, exported so that an adapter's framework-specific tests start their apps the same way.
  */
-import { createSessions, MemoryStore, type SessionData, type SessionsOptions, type Store } from '@sess/core';
+import { createSessions, MemoryStore, type SessionData,
+  type SessionValues, type SessionsOptions, type Store } from '@sess/core';
 import { afterEach } from 'vitest';
 import { CookieJar } from './cookie-jar.js';
 import type { ServeAdapter, TestRoute } from './serve-adapter.js';
@@ -28,7 +29,7 @@ export interface StartedApp<S extends Store> {
  * standard routes unless given); the app and the store are closed after the current test.
  */
 export type AppStarter = <S extends Store = MemoryStore>(
-  options?: Partial<SessionsOptions<SessionData>>,
+  options?: Partial<SessionsOptions<SessionValues>>,
   store?: S,
   routes?: readonly TestRoute[],
 ) => Promise<StartedApp<S>>;
@@ -43,7 +44,7 @@ export function createAppStarter(serve: ServeAdapter): AppStarter {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   return async <S extends Store = MemoryStore>(
-    options: Partial<SessionsOptions<SessionData>> = {},
+    options: Partial<SessionsOptions<SessionValues>> = {},
     store?: S,
     routes: readonly TestRoute[] = STANDARD_ROUTES,
   ) => {

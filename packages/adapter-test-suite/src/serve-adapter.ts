@@ -5,7 +5,7 @@
  */
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Session, SessionData, SessionInterface, SessionsOptions } from '@sess/core';
+import type { Session, SessionInterface, SessionsOptions, SessionValues } from '@sess/core';
 
 /** One route the suite asks the app to serve. */
 export interface TestRoute {
@@ -18,7 +18,7 @@ export interface TestRoute {
    * way of the framework: `res.send`, `ctx.body`, `c.text`); hand what it rejects with to the
    * framework's error handling, which answers with {@link TestRoutes.onError}.
    */
-  readonly handle: (session: Session<SessionData>) => Promise<string>;
+  readonly handle: (session: Session<SessionValues>) => Promise<string>;
 }
 
 /** What the app's error handler answers. */
@@ -58,7 +58,7 @@ export interface TestServer {
  * control characters reach the middleware: {@link listen} does that for any Node request listener.
  */
 export type ServeAdapter = (
-  sessionsOrOptions: SessionInterface<SessionData> | SessionsOptions<SessionData>,
+  sessionsOrOptions: SessionInterface<SessionValues> | SessionsOptions<SessionValues>,
   routes: TestRoutes,
 ) => Promise<TestServer>;
 

@@ -2,16 +2,16 @@
  * The routes every adapter's app serves for the suite, written once against the `Session` API, and
  * the answer of the app's error handler.
  */
-import { StoreUnavailableError, type Session, type SessionData } from '@sess/core';
+import { StoreUnavailableError, type Session, type SessionData, type SessionValues } from '@sess/core';
 import type { TestAnswer, TestRoute } from './serve-adapter.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The session's `count`, 0 when unset. */
-const countOf = (session: Session<SessionData>) => Number(session.get('count') ?? 0);
+const countOf = (session: Session<SessionValues>) => Number(session.get('count') ?? 0);
 
 /** Adds one to the session's `count` and answers the new value. */
-function increment(session: Session<SessionData>): string {
+function increment(session: Session<SessionValues>): string {
   const count = countOf(session) + 1;
   session.set('count', count);
   return String(count);

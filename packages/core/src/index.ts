@@ -14,7 +14,7 @@ export type { SessionRequest, SessionResponse } from './sessions/http-types.js';
 export type { SessionsOptions } from './options/sessions-options.js';
 export type { LegacySession, LegacySessionSource } from './store/legacy-source.js';
 export type { SessionEvent } from './session/session-event.js';
-export type { SessionData, Flash, ExpirySettings } from './session/session-data.js';
+export type { SessionData, SessionValues, Flash, ExpirySettings } from './session/session-data.js';
 export { MAX_OWNER_LENGTH, Session } from './session/session.js';
 export type { SessionInterface } from './sessions/base-sessions.js';
 export { ServerSessions } from './sessions/server-sessions.js';

@@ -9,6 +9,7 @@ import {
   toSessionInterface,
   type Session,
   type SessionData,
+  type SessionValues,
   type SessionInterface,
   type SessionRequest,
   type SessionsOptions,
@@ -22,7 +23,7 @@ declare global {
   namespace Express {
     interface Request {
       /** The session of this request, opened by `@sess/express`'s `session()` middleware. */
-      session: Session<SessionData>;
+      session: Session<SessionValues>;
     }
   }
 }
@@ -38,7 +39,7 @@ export type SessionMiddleware = (
 interface ExpressRequest extends IncomingMessage {
   ip?: string;
   secure?: boolean;
-  session?: Session<SessionData>;
+  session?: Session<SessionValues>;
 }
 
 const WRITES = ['writeHead', 'write', 'end'] as const;
@@ -54,7 +55,7 @@ const HEADER_CHANGES = ['setHeader', 'appendHeader', 'removeHeader'] as const;
  * to `next(error)`, before anything was sent, so the app's error handler can answer 503. Nothing
  * is saved for a client that went away before the answer.
  */
-export function session(sessionsOrOptions: SessionInterface<SessionData> | SessionsOptions<SessionData>): SessionMiddleware {
+export function session(sessionsOrOptions: SessionInterface<SessionValues> | SessionsOptions<SessionValues>): SessionMiddleware {
   const sessions = toSessionInterface(sessionsOrOptions);
   return (request: ExpressRequest, response, next) => {
     if (ResponseHold.of(response) !== undefined) {

@@ -7,6 +7,7 @@ import {
   toSessionInterface,
   type Session,
   type SessionData,
+  type SessionValues,
   type SessionInterface,
   type SessionRequest,
   type SessionResponse,
@@ -18,7 +19,7 @@ import type { Context, MiddlewareHandler } from 'hono';
  * The Hono environment that types `c.get('session')`: `new Hono<SessionEnv>()`, or combined with
  * an app's own bindings as `new Hono<SessionEnv & { Bindings: MyBindings }>()`.
  */
-export type SessionEnv<T extends object = SessionData> = {
+export type SessionEnv<T extends object = SessionValues> = {
   Variables: {
     /** The session of this request, opened by `@sess/hono`'s `session()` middleware. */
     session: Session<T>;
@@ -45,7 +46,7 @@ export interface SessionMiddlewareOptions {
  * `StoreUnavailableError`, which reaches `app.onError`. Nothing is saved for a client that went
  * away before the answer.
  */
-export function session<T extends object = SessionData>(
+export function session<T extends object = SessionValues>(
   sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
   options: SessionMiddlewareOptions = {},
 ): MiddlewareHandler<SessionEnv<T>> {

@@ -7,6 +7,7 @@ import {
   toSessionInterface,
   type Session,
   type SessionData,
+  type SessionValues,
   type SessionInterface,
   type SessionRequest,
   type SessionResponse,
@@ -19,7 +20,7 @@ declare module 'koa' {
   // and exists under the same name in @types/koa 2 and 3.
   interface ExtendableContext {
     /** The session of this request, opened by `@sess/koa`'s `session()` middleware. */
-    session: Session<SessionData>;
+    session: Session<SessionValues>;
   }
 }
 
@@ -34,7 +35,7 @@ declare module 'koa' {
  * `StoreUnavailableError` for Koa's error handling to answer. Nothing is saved for a client that
  * went away before the answer.
  */
-export function session(sessionsOrOptions: SessionInterface<SessionData> | SessionsOptions<SessionData>): Middleware {
+export function session(sessionsOrOptions: SessionInterface<SessionValues> | SessionsOptions<SessionValues>): Middleware {
   const sessions = toSessionInterface(sessionsOrOptions);
   return (context, next) =>
     runSession(

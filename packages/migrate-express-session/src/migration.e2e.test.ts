@@ -3,7 +3,7 @@
  * same app switched to sess (@sess/express, @sess/store-redis) with `migrateFrom` keeps them
  * logged in, moves them to a sess cookie, and retires the old session.
  */
-import { createSessions, type Session, type SessionData } from '@sess/core';
+import { createSessions, type Session, type SessionValues } from '@sess/core';
 import { session as sessSession } from '@sess/express';
 import { RedisStore as SessRedisStore } from '@sess/store-redis';
 import { RedisStore as ConnectRedisStore } from 'connect-redis';
@@ -24,7 +24,7 @@ type Values = Record<string, unknown>;
  * `req.session` of the sess app. express-session's types and @sess/express's both declare
  * `Express.Request.session`, and this file loads both apps.
  */
-const sessOf = (req: express.Request) => req.session as unknown as Session<SessionData>;
+const sessOf = (req: express.Request) => req.session as unknown as Session<SessionValues>;
 
 /** The app before: express-session on connect-redis, as it is usually configured. */
 function expressSessionApp(store: ConnectRedisStore, options: { maxAge?: number } = {}): Express {
@@ -58,7 +58,7 @@ function sessApp(migration: Partial<ExpressSessionSourceOptions> & Pick<ExpressS
 
 /** {@link sessApp} and its session interface. */
 function sessAppWith(migration: Partial<ExpressSessionSourceOptions> & Pick<ExpressSessionSourceOptions, 'store'>) {
-  const sessions = createSessions<SessionData>({
+  const sessions = createSessions({
     store: new SessRedisStore({ url: REDIS_URL, prefix: sessPrefix }),
     secret: SESS_SECRET,
     migrateFrom: expressSessionSource({ secret: OLD_SECRET, ...migration }),

@@ -1,5 +1,6 @@
 /**
- * The shape of session data. Augment it to type your sessions everywhere at once:
+ * The shape of session data. Augment it to type your sessions everywhere at once; the keys declared
+ * here then are the only keys (see {@link SessionValues}):
  *
  * ```ts
  * declare module '@sess/core' {
@@ -8,9 +9,14 @@
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface SessionData {
-  [key: string]: unknown;
-}
+export interface SessionData {}
+
+/**
+ * The data type sessions have when none is given: the keys declared in {@link SessionData}, and
+ * only those (a misspelled key is a compile error), or any string key with `unknown` values while
+ * nothing is declared.
+ */
+export type SessionValues = keyof SessionData extends never ? Record<string, unknown> : SessionData;
 
 /** A flash message (Flask's `flash`): shown once, then gone. */
 export interface Flash {

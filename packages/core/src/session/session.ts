@@ -2,7 +2,7 @@ import type { Codec } from './codec.js';
 import { SessionStateError } from '../errors.js';
 import { emptyRecord } from './own-keys.js';
 import { checkValue } from './value-check.js';
-import { BIND_KEY, EXPIRY_KEY, FLASH_KEY, type ExpirySettings, type Flash, type SessionData } from './session-data.js';
+import { BIND_KEY, EXPIRY_KEY, FLASH_KEY, type ExpirySettings, type Flash, type SessionValues } from './session-data.js';
 import type { JsonValue, SessionPatch, StoredData } from '../store/store.js';
 
 /** Internal state of a {@link Session}, read and written by the session interface that owns it. */
@@ -60,7 +60,7 @@ function isObject(value: unknown): value is object {
  * One user's session for one request: a typed dictionary with Flask's and Django's verbs. Changes,
  * including in-place mutation of nested objects and arrays, are detected at save without any flag.
  */
-export class Session<T extends object = SessionData> {
+export class Session<T extends object = SessionValues> {
   /** @internal */
   readonly [STATE]: SessionState;
   readonly #codec: Codec;

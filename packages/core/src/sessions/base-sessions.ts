@@ -6,7 +6,7 @@ import { serializeCookie } from '../cookies/cookie-header.js';
 import { emptyRecord } from '../session/own-keys.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
-import { BIND_KEY, EXPIRY_KEY, type ExpirySettings, type SessionData } from '../session/session-data.js';
+import { BIND_KEY, EXPIRY_KEY, type ExpirySettings, type SessionValues } from '../session/session-data.js';
 import type { SessionEvent } from '../session/session-event.js';
 import { changedKeys, recordChange, STATE, Session, type LoadedState, type SessionState } from '../session/session.js';
 
@@ -14,7 +14,7 @@ import { changedKeys, recordChange, STATE, Session, type LoadedState, type Sessi
  * Flask's `SessionInterface`, framework-free: `open` a session for a request, `save` it into the
  * response. Adapters call these two and nothing else on every request.
  */
-export interface SessionInterface<T extends object = SessionData> {
+export interface SessionInterface<T extends object = SessionValues> {
   /** The session cookie's name. */
   readonly cookieName: string;
   /**

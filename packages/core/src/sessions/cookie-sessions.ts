@@ -11,7 +11,7 @@ import type { SessionRequest, SessionResponse } from './http-types.js';
 import { LruMap } from '../support/lru-map.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
 import { decryptPayload, deriveEncryptionKeys, encryptPayload } from '../crypto/cookie-crypto.js';
-import type { SessionData } from '../session/session-data.js';
+import type { SessionValues } from '../session/session-data.js';
 import { changedKeys, decodeAll, encodeAll, type Session } from '../session/session.js';
 import type { StoredData } from '../store/store.js';
 
@@ -47,7 +47,7 @@ function isPayload(value: unknown): value is CookiePayload {
 const DECRYPTED_CACHE_SIZE = 1000;
 
 /** {@link SessionInterface} keeping the data in an encrypted cookie. Created by `createSessions({ store: 'cookie' })`. */
-export class CookieSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
+export class CookieSessions<T extends object = SessionValues> extends BaseSessions<T> implements SessionInterface<T> {
   readonly #keys: Promise<AesGcmKey[]>;
   /** Cookie values already decrypted (or just encrypted): a returning visitor then costs no AES-GCM call. */
   readonly #opened = new LruMap<string, { plaintext: string; keyIndex: number }>(DECRYPTED_CACHE_SIZE);

@@ -3,7 +3,7 @@ import { CookieSessions } from './cookie-sessions.js';
 import { SessionConfigError } from '../errors.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import { ServerSessions } from './server-sessions.js';
-import type { SessionData } from '../session/session-data.js';
+import type { SessionValues } from '../session/session-data.js';
 import type { SessionsOptions } from '../options/sessions-options.js';
 
 /**
@@ -15,7 +15,7 @@ import type { SessionsOptions } from '../options/sessions-options.js';
  * const sessions = createSessions({ store: new MemoryStore(), secret: process.env.SESSION_SECRET! });
  * ```
  */
-export function createSessions<T extends object = SessionData>(options: SessionsOptions<T>): SessionInterface<T> {
+export function createSessions<T extends object = SessionValues>(options: SessionsOptions<T>): SessionInterface<T> {
   const resolved = resolveOptions(options);
   return options.store === 'cookie' ? new CookieSessions<T>(resolved) : new ServerSessions<T>(options.store, resolved);
 }
@@ -24,7 +24,7 @@ export function createSessions<T extends object = SessionData>(options: Sessions
  * For adapters: a session interface given either ready-made or as `createSessions` options, so that
  * `session(sessions)` and `session({ store, secret })` both work.
  */
-export function toSessionInterface<T extends object = SessionData>(
+export function toSessionInterface<T extends object = SessionValues>(
   sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
 ): SessionInterface<T> {
   if (typeof sessionsOrOptions !== 'object' || sessionsOrOptions === null) {

@@ -5,7 +5,7 @@
  */
 import type { SessionInterface } from './base-sessions.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
-import type { SessionData } from '../session/session-data.js';
+import type { SessionValues } from '../session/session-data.js';
 import type { Session } from '../session/session.js';
 
 /** Tells whether the client of a request has gone away (its connection closed before the answer). */
@@ -16,7 +16,7 @@ export type AbandonedCheck = () => boolean;
  * {@link runSession}; an adapter that must save at another moment (Express saves when the handler
  * starts its response) drives this object itself.
  */
-export class SessionRun<T extends object = SessionData> {
+export class SessionRun<T extends object = SessionValues> {
   /** The session handed to the handlers. */
   readonly session: Session<T>;
   readonly #sessions: SessionInterface<T>;

@@ -10,7 +10,7 @@ import type { SessionRequest, SessionResponse } from './http-types.js';
 import { KeyedMutex } from '../support/keyed-mutex.js';
 import { LruMap } from '../support/lru-map.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
-import type { SessionData } from '../session/session-data.js';
+import type { SessionValues } from '../session/session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from '../crypto/session-id.js';
 import { changedKeys, decodeAll, encodeAll, recordChange, type Session } from '../session/session.js';
 import type { SessionRecord, Store } from '../store/store.js';
@@ -27,7 +27,7 @@ interface VerifiedCookie {
 const VERIFIED_CACHE_SIZE = 10_000;
 
 /** {@link SessionInterface} over a {@link Store}. Created by `createSessions({ store })`. */
-export class ServerSessions<T extends object = SessionData> extends BaseSessions<T> implements SessionInterface<T> {
+export class ServerSessions<T extends object = SessionValues> extends BaseSessions<T> implements SessionInterface<T> {
   /** The store sessions are kept in. */
   readonly store: Store;
   readonly #crypto: CryptoBackend;

@@ -4,7 +4,7 @@
  * it after the test.
  */
 import { CookieJar, listen, MapStore, TEST_SECRET, type TestServer } from '@sess/adapter-test-suite';
-import { createSessions, type SessionsOptions, type SessionData } from '@sess/core';
+import { createSessions, type SessionsOptions, type SessionData, type SessionValues } from '@sess/core';
 import type { ErrorRequestHandler, Express } from 'express';
 import { afterEach } from 'vitest';
 import { session, type SessionMiddleware } from '../index.js';
@@ -37,7 +37,7 @@ afterEach(async () => {
 export async function startExpress(
   express: () => Express,
   build: (parts: AppParts) => void,
-  options: Partial<SessionsOptions<SessionData>> = {},
+  options: Partial<SessionsOptions<SessionValues>> = {},
   store = new MapStore(30),
 ): Promise<StartedExpress> {
   const app = express();

@@ -12,6 +12,7 @@ import { session, type SessionEnv } from '../index.js';
 declare module '@sess/core' {
   interface SessionData {
     count: number;
+    seen: boolean;
   }
 }
 
