@@ -70,8 +70,11 @@ function serviceUnavailable(message: string): Response {
   return new Response(message, { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' } });
 }
 
+/** What every `StoreUnavailableError` says, before the `[sess]` prefix. */
+const STORE_UNAVAILABLE = 'the session store is unavailable';
+
 /** The message every `StoreUnavailableError` exposes: nothing about the store's address, user or driver. */
-export const STORE_UNAVAILABLE_MESSAGE = '[sess] the session store is unavailable';
+export const STORE_UNAVAILABLE_MESSAGE = `[sess] ${STORE_UNAVAILABLE}`;
 
 /**
  * The session store failed or did not answer in time. Adapters let it reach the framework's error
@@ -95,7 +98,7 @@ export class StoreUnavailableError extends SessError {
   readonly expose = false;
 
   constructor(store: string, detail: string, options?: { cause?: unknown }) {
-    super('the session store is unavailable', options);
+    super(STORE_UNAVAILABLE, options);
     this.store = store;
     this.detail = `[${store}] ${detail}`;
     const headline = `${this.name}: ${this.message}`;

@@ -158,27 +158,31 @@ export class MemoryStore implements Store {
     this.#entries.delete(id);
   }
 
-  /** Moves `expiresAt` without rewriting the data. A missing record stays missing; a past `expiresAt` deletes it. */
-  async touch(id: string, expiresAt: number): Promise<void> {
+  /**
+   * The live entry of `id` that `touch` or `patch` is to move to `expiresAt`, or `undefined` when
+   * there is nothing to write: no live entry, or a deadline already past (the entry is deleted).
+   */
+  #moving(id: string, expiresAt: number): Entry | undefined {
     assertValidStoreId(id, this.name);
     const entry = this.#live(id, Date.now());
-    if (!entry) return;
+    if (!entry) return undefined;
     if (expiresAt <= Date.now()) {
       this.#entries.delete(id);
-      return;
+      return undefined;
     }
-    this.#write(id, { ...entry, expiresAt });
+    return entry;
+  }
+
+  /** Moves `expiresAt` without rewriting the data. A missing record stays missing; a past `expiresAt` deletes it. */
+  async touch(id: string, expiresAt: number): Promise<void> {
+    const entry = this.#moving(id, expiresAt);
+    if (entry) this.#write(id, { ...entry, expiresAt });
   }
 
   /** Applies `change` to the stored data and moves `expiresAt`. A missing or expired record stays missing. */
   async patch(id: string, change: SessionPatch, expiresAt: number): Promise<void> {
-    assertValidStoreId(id, this.name);
-    const entry = this.#live(id, Date.now());
+    const entry = this.#moving(id, expiresAt);
     if (!entry) return;
-    if (expiresAt <= Date.now()) {
-      this.#entries.delete(id);
-      return;
-    }
     // No await between the read and the write: no other call can interleave, so the patch is atomic.
     const data = applyPatch(JSON.parse(entry.data) as StoredData, change);
     this.#write(id, { ...entry, data: JSON.stringify(data), expiresAt });
