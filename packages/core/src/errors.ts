@@ -158,3 +158,33 @@ export class SessionStateError extends SessError {
   static override readonly kind: string = 'SessionStateError';
   declare static readonly isInstance: (error: unknown) => error is SessionStateError;
 }
+
+/**
+ * A request refused as a possible cross-site request forgery: another site's page made the browser
+ * send it, or it lacks the session's CSRF token. Thrown before the handler runs and before anything
+ * is written; adapters let it reach the framework's error handling, which answers 403.
+ *
+ * Its `message` says nothing about the request or the session; `reason` tells logs why.
+ */
+export class CsrfError extends SessError {
+  static override readonly kind: string = 'CsrfError';
+  declare static readonly isInstance: (error: unknown) => error is CsrfError;
+  /** Why the request was refused: `cross-site`, `same-site`, `origin`, `token-missing` or `token-invalid`. */
+  readonly reason: 'cross-site' | 'same-site' | 'origin' | 'token-missing' | 'token-invalid';
+  /** HTTP status frameworks answer with (Express's finalhandler and Koa read `status`). */
+  readonly status = 403;
+  /** Same as `status`, for frameworks that read `statusCode`. */
+  readonly statusCode = 403;
+  /** Koa shows the message of an exposed error; this one says nothing about the request. */
+  readonly expose = true;
+
+  constructor(reason: CsrfError['reason']) {
+    super(reason === 'token-missing' || reason === 'token-invalid' ? 'missing or invalid CSRF token' : 'cross-site request refused');
+    this.reason = reason;
+  }
+
+  /** This error's answer, `403` with its message (Hono's default `onError` sends it). */
+  getResponse(): Response {
+    return new Response(this.message, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  }
+}

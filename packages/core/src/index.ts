@@ -12,6 +12,8 @@ export { taggedCodec } from './session/tagged-codec.js';
 export type { CookieOptions } from './cookies/cookie-options.js';
 export type { SessionRequest, SessionResponse } from './sessions/http-types.js';
 export type { SessionsOptions } from './options/sessions-options.js';
+export type { CsrfOptions, CsrfTokenOptions } from './csrf/csrf-options.js';
+export type { CsrfRefusal } from './csrf/origin-check.js';
 export type { LegacySession, LegacySessionSource } from './store/legacy-source.js';
 export type { SessionEvent } from './session/session-event.js';
 export type { SessionData, SessionValues, Flash, ExpirySettings } from './session/session-data.js';

@@ -2,6 +2,7 @@
 import type { Codec } from '../session/codec.js';
 import { taggedCodec } from '../session/tagged-codec.js';
 import type { ResolvedCookieOptions } from '../cookies/cookie-options.js';
+import { resolveCsrf, type ResolvedCsrf } from '../csrf/csrf-options.js';
 import { SessionConfigError } from '../errors.js';
 import { refuseUnknownOptions, warnIfMilliseconds } from './option-names.js';
 import type { SessionsOptions } from './sessions-options.js';
@@ -22,6 +23,8 @@ export interface ResolvedOptions<T extends object> {
   onEvent: SessionsOptions<T>['onEvent'];
   bindTo: { ip: boolean; userAgent: boolean } | undefined;
   migrateFrom: SessionsOptions<T>['migrateFrom'];
+  /** `undefined` when `csrf: false`. */
+  csrf: ResolvedCsrf | undefined;
 }
 
 const MIN_SECRET_BYTES = 32;
@@ -53,7 +56,7 @@ function resolveSecrets(secret: SessionsOptions<object>['secret'] | undefined): 
 }
 
 /** Every option name of `createSessions`, and of its nested objects. */
-const OPTION_NAMES = ['store', 'secret', 'cookie', 'idleTimeout', 'absoluteTimeout', 'touchAfter', 'locking', 'lazy', 'initial', 'hashIds', 'codec', 'storeTimeout', 'onEvent', 'bindTo', 'migrateFrom'] as const;
+const OPTION_NAMES = ['store', 'secret', 'cookie', 'idleTimeout', 'absoluteTimeout', 'touchAfter', 'locking', 'lazy', 'initial', 'hashIds', 'codec', 'storeTimeout', 'onEvent', 'bindTo', 'migrateFrom', 'csrf'] as const;
 const COOKIE_OPTION_NAMES = ['name', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned'] as const;
 const LOCKING_OPTION_NAMES = ['ttlMs', 'waitMs'] as const;
 const BIND_OPTION_NAMES = ['ip', 'userAgent'] as const;
@@ -145,5 +148,6 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
     onEvent: options.onEvent,
     bindTo: options.bindTo ? { ip: options.bindTo.ip ?? false, userAgent: options.bindTo.userAgent ?? false } : undefined,
     migrateFrom: options.migrateFrom,
+    csrf: resolveCsrf(options.csrf),
   };
 }

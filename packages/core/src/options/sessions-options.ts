@@ -1,5 +1,6 @@
 import type { Codec } from '../session/codec.js';
 import type { CookieOptions } from '../cookies/cookie-options.js';
+import type { CsrfOptions } from '../csrf/csrf-options.js';
 import type { LegacySessionSource } from '../store/legacy-source.js';
 import type { SessionEvent } from '../session/session-event.js';
 import type { Store } from '../store/store.js';
@@ -67,4 +68,12 @@ export interface SessionsOptions<T extends object> {
    * @default undefined
    */
   migrateFrom?: LegacySessionSource;
+  /**
+   * Cross-site request forgery protection. Unsafe requests (POST, PUT, PATCH, DELETE) that another
+   * site's page made the browser send are refused with a 403 `CsrfError` before the handler runs
+   * (the origin check); `token: true` requires a synchronizer token (`session.csrfToken()`) too.
+   * `false` turns the protection off.
+   * @default {} (the origin check on, tokens off)
+   */
+  csrf?: false | CsrfOptions;
 }

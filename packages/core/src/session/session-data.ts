@@ -42,3 +42,5 @@ export const FLASH_KEY = '__flash';
 export const EXPIRY_KEY = '__expiry';
 /** See {@link FLASH_KEY}. */
 export const BIND_KEY = '__bind';
+/** See {@link FLASH_KEY}: the secret behind `session.csrfToken()`. */
+export const CSRF_KEY = '__csrf';

@@ -1,8 +1,10 @@
 import type { Codec } from './codec.js';
-import { SessionStateError } from '../errors.js';
+import { CsrfError, SessionStateError } from '../errors.js';
+import { csrfTokenMatches, maskCsrfSecret, newCsrfSecret } from '../csrf/csrf-token.js';
+import type { CsrfRefusal } from '../csrf/origin-check.js';
 import { emptyRecord } from './own-keys.js';
 import { checkValue } from './value-check.js';
-import { BIND_KEY, EXPIRY_KEY, FLASH_KEY, type ExpirySettings, type Flash, type SessionValues } from './session-data.js';
+import { BIND_KEY, CSRF_KEY, EXPIRY_KEY, FLASH_KEY, type ExpirySettings, type Flash, type SessionValues } from './session-data.js';
 import type { JsonValue, SessionPatch, StoredData } from '../store/store.js';
 
 /** Internal state of a {@link Session}, read and written by the session interface that owns it. */
@@ -45,9 +47,16 @@ export interface SessionState extends LoadedState {
    * saved, a change is refused too (it could not be saved any more).
    */
   closed: false | 'saved' | 'abandoned';
+  /**
+   * An unsafe request that must show the session's CSRF token (`csrf.token`) came without one: its
+   * data stays out of reach until `verifyCsrfToken` accepts a token.
+   */
+  csrfPending: boolean;
+  /** Reports a CSRF refusal to `onEvent`. */
+  reportCsrf: ((reason: CsrfRefusal) => void) | undefined;
 }
 
-const RESERVED = new Set([FLASH_KEY, EXPIRY_KEY, BIND_KEY]);
+const RESERVED = new Set([FLASH_KEY, EXPIRY_KEY, BIND_KEY, CSRF_KEY]);
 
 /** The longest owner a session takes: what every store can keep and index (MySQL's `VARCHAR(255)`). */
 export const MAX_OWNER_LENGTH = 255;
@@ -73,10 +82,53 @@ export class Session<T extends object = SessionValues> {
 
   #data(): Record<string, unknown> {
     const state = this[STATE];
+    if (state.csrfPending) this.#refuseCsrf('token-missing');
+    return this.#loadedData();
+  }
+
+  /** The data, also of a request whose CSRF token is still to be verified. */
+  #loadedData(): Record<string, unknown> {
+    const state = this[STATE];
     if (!state.loaded) {
       throw new SessionStateError('the session is not loaded yet: call `await session.load()` first (lazy mode)');
     }
     return state.data;
+  }
+
+  #refuseCsrf(reason: CsrfRefusal): never {
+    this[STATE].reportCsrf?.(reason);
+    throw new CsrfError(reason);
+  }
+
+  /**
+   * This session's CSRF token for a form field or a `<meta>` tag: the session's secret (created
+   * and stored on first use), masked with fresh random bytes, so it differs in every response and
+   * cannot be read out of a compressed page. Every token handed out stays valid until the session
+   * is regenerated or destroyed.
+   */
+  csrfToken(): string {
+    const data = this.#loadedData();
+    const secret = data[CSRF_KEY];
+    if (typeof secret === 'string') return maskCsrfSecret(secret);
+    this.#writable();
+    const created = newCsrfSecret();
+    this.#touch(CSRF_KEY);
+    data[CSRF_KEY] = created;
+    return maskCsrfSecret(created);
+  }
+
+  /**
+   * Checks a token the client submitted (a form field the app's body parser read) against the
+   * session's, in constant time. Returns when it matches, and then unlocks the session of a request
+   * that came without a token under `csrf.token`; throws `CsrfError` (403) when it is missing or
+   * does not match, such as one from before a logout.
+   */
+  verifyCsrfToken(token: unknown): void {
+    if (csrfTokenMatches(token, this.#loadedData()[CSRF_KEY])) {
+      this[STATE].csrfPending = false;
+      return;
+    }
+    this.#refuseCsrf(token === undefined || token === null || token === '' ? 'token-missing' : 'token-invalid');
   }
 
   /** The data, for a change: refused once the session was saved, since the change would be lost. */
@@ -264,10 +316,16 @@ export class Session<T extends object = SessionValues> {
    * Gives the session a new ID and keeps its data (Django's `cycle_key`); the old record is deleted
    * at save. Call it whenever privileges change, above all at login, against session fixation. The
    * absolute timeout starts again: a login begins a new session.
+   * The CSRF token changes too.
    */
   regenerate(): void {
-    this.#writable();
+    const data = this.#writable();
     this[STATE].regenerated = true;
+    // A new CSRF token with the new ID: one read before the login is worth nothing after it.
+    if (CSRF_KEY in data) {
+      this.#touch(CSRF_KEY);
+      delete data[CSRF_KEY];
+    }
   }
 
   /**

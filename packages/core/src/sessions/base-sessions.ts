@@ -6,7 +6,10 @@ import { serializeCookie } from '../cookies/cookie-header.js';
 import { emptyRecord } from '../session/own-keys.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
-import { BIND_KEY, EXPIRY_KEY, type ExpirySettings, type SessionValues } from '../session/session-data.js';
+import { CsrfError } from '../errors.js';
+import { csrfTokenMatches } from '../csrf/csrf-token.js';
+import { type CsrfRefusal, isGuarded, refusedOrigin } from '../csrf/origin-check.js';
+import { BIND_KEY, CSRF_KEY, EXPIRY_KEY, type ExpirySettings, type SessionValues } from '../session/session-data.js';
 import type { SessionEvent } from '../session/session-event.js';
 import { changedKeys, recordChange, STATE, Session, type LoadedState, type SessionState } from '../session/session.js';
 
@@ -22,7 +25,11 @@ export interface SessionInterface<T extends object = SessionValues> {
    * to release it as soon as the client goes away. Assumed when an implementation leaves it out.
    */
   readonly locking?: boolean;
-  /** The session of `request`: a verified cookie's live session, or a new empty one. Never throws for bad cookies. */
+  /**
+   * The session of `request`: a verified cookie's live session, or a new empty one. Never throws for
+   * bad cookies. Rejects with `CsrfError` (403) for an unsafe request the CSRF checks refuse, before
+   * the store is read.
+   */
   open(request: SessionRequest): Promise<Session<T>>;
   /**
    * Writes what changed to the store and the response headers, then releases the session's lock.
@@ -94,6 +101,54 @@ export abstract class BaseSessions<T extends object> {
     this.emit(event);
   }
 
+  /**
+   * {@link SessionInterface.open}: the CSRF checks of an unsafe request, then the session. The
+   * origin check refuses before anything is read (no store call, no lock); a submitted token is
+   * checked against the session's once it is loaded. Returns the subclass's promise as it is when
+   * there is nothing to check, so that a safe request costs no extra tick.
+   */
+  open(request: SessionRequest): Promise<Session<T>> {
+    const csrf = this.options.csrf;
+    if (csrf === undefined || !isGuarded(request, csrf)) return this.openSession(request);
+    const refusal = refusedOrigin(request, csrf);
+    if (refusal !== undefined) {
+      this.#reportCsrf(refusal, request.origin ?? undefined);
+      return Promise.reject(new CsrfError(refusal));
+    }
+    return csrf.token === undefined ? this.openSession(request) : this.#openWithToken(request, csrf.token);
+  }
+
+  /** Opens the session of a guarded request under `csrf.token` and checks the token it carries, if any. */
+  async #openWithToken(request: SessionRequest, where: { header: string; field: string }): Promise<Session<T>> {
+    const session = await this.openSession(request);
+    const submitted = submittedToken(request, where);
+    const state = session[STATE];
+    if (submitted === undefined) {
+      // Maybe in a form field the app parses later: the handler calls `verifyCsrfToken`.
+      state.csrfPending = true;
+      return session;
+    }
+    try {
+      await session.load();
+    } catch (error) {
+      await this.release(session);
+      throw error;
+    }
+    if (!csrfTokenMatches(submitted, state.data[CSRF_KEY])) {
+      await this.release(session);
+      this.#reportCsrf('token-invalid');
+      throw new CsrfError('token-invalid');
+    }
+    return session;
+  }
+
+  /** Opens the session of `request` (see {@link SessionInterface.open}); the CSRF checks are done. */
+  protected abstract openSession(request: SessionRequest): Promise<Session<T>>;
+
+  readonly #reportCsrf = (reason: CsrfRefusal, origin?: string): void => {
+    this.emit(origin === undefined ? { type: 'csrf-refused', reason } : { type: 'csrf-refused', reason, origin });
+  };
+
   /** Reports an event to the `onEvent` hook, which must never break a request. */
   protected emit(event: SessionEvent): void {
     try {
@@ -125,6 +180,8 @@ export abstract class BaseSessions<T extends object> {
       destroyed: false,
       unlock: undefined,
       closed: false,
+      csrfPending: false,
+      reportCsrf: this.#reportCsrf,
       data: this.#initialData(),
       stored: undefined,
       createdAt: now,
@@ -345,6 +402,16 @@ export abstract class BaseSessions<T extends object> {
       this.emit({ type: 'lock-release-failed', error });
     }
   }
+}
+
+/** The CSRF token a request carries in the token header or an already parsed body's field, if any. */
+function submittedToken(request: SessionRequest, where: { header: string; field: string }): string | undefined {
+  const header = request.header?.(where.header);
+  if (header !== undefined && header !== '') return header;
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || !Object.hasOwn(body, where.field)) return undefined;
+  const field = (body as Record<string, unknown>)[where.field];
+  return typeof field === 'string' && field !== '' ? field : undefined;
 }
 
 /** Adds `token` to a comma-separated header such as `Vary`, once. */

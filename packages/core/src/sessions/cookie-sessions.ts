@@ -59,7 +59,7 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
   }
 
   /** The session in the request's cookie, or a new one when it is missing, forged, stale or undecryptable. */
-  async open(request: SessionRequest): Promise<Session<T>> {
+  protected async openSession(request: SessionRequest): Promise<Session<T>> {
     const candidates = readCookie(request.cookie, this.options.cookie.name);
     const state = this.newState(request, candidates.length > 0);
     if (candidates.length === 0) return this.wrap(state);

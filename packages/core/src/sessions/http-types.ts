@@ -13,6 +13,30 @@ export interface SessionRequest {
   ip?: string;
   /** The `User-Agent` header (used only when binding sessions to client traits). */
   userAgent?: string;
+  /**
+   * The request method, upper-case as received (`POST`). The CSRF checks guard the unsafe ones;
+   * without it a request counts as safe, so every adapter passes it.
+   */
+  method?: string;
+  /** The `Origin` header, if any (CSRF origin check). */
+  origin?: string | null;
+  /** The `Sec-Fetch-Site` header, if any (CSRF origin check). */
+  secFetchSite?: string | null;
+  /**
+   * The host and port the client addressed (`app.example.com`, `127.0.0.1:3001`): the `Host`
+   * header, or `X-Forwarded-Host` where the framework trusts its proxy, like `secure`. With
+   * `secure` it makes the app's own origin for the CSRF origin check.
+   */
+  host?: string;
+  /** The URL path without the query string, for `csrf.skip` rules. */
+  path?: string;
+  /** The value of a request header (lower-case name), for the CSRF token header. */
+  header?(name: string): string | undefined;
+  /**
+   * The request body when the framework already parsed it (Express's `req.body`, Koa's
+   * `ctx.request.body`), for the CSRF token's form field; `undefined` otherwise.
+   */
+  body?: unknown;
 }
 
 /** The parts of an HTTP response the core writes. */

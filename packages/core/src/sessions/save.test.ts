@@ -84,6 +84,9 @@ describe('toSessionInterface', () => {
       save: (session, response) => inner.save(session, response),
       release: (session) => inner.release(session),
       destroyAll: (owner) => inner.destroyAll(owner),
+      list: (owner, current) => inner.list(owner, current),
+      revoke: (owner, handle) => inner.revoke(owner, handle),
+      revokeOthers: (current) => inner.revokeOthers(current),
       ping: () => inner.ping(),
       close: () => inner.close(),
     };

@@ -53,7 +53,7 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
   }
 
   /** The session of `request`; a missing, tampered, unknown or expired cookie gives a new session. */
-  async open(request: SessionRequest): Promise<Session<T>> {
+  protected async openSession(request: SessionRequest): Promise<Session<T>> {
     const candidates = readCookie(request.cookie, this.options.cookie.name);
     const state: RequestState = this.newState(request, candidates.length > 0);
     if (candidates.length === 0) {

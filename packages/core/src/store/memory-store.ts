@@ -7,7 +7,7 @@ import { LockTimeoutError, SessionConfigError } from '../errors.js';
 import { LruMap } from '../support/lru-map.js';
 import { refuseUnknownOptions } from '../options/option-names.js';
 import { applyPatch, assertValidStoreId, lockToken } from './store-helpers.js';
-import type { LockOptions, SessionPatch, SessionRecord, Store, StoredData, Unlock } from './store.js';
+import type { LockOptions, OwnedRecord, SessionPatch, SessionRecord, Store, StoredData, Unlock } from './store.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -81,7 +81,7 @@ interface HeldLock {
  * - Records are copied in and out (as JSON), so mutating a record given to or returned by the store
  *   never changes the stored one, exactly as with a real backend.
  * - Capabilities: `touch`, `patch` (atomic: JavaScript runs one call at a time), `lock` (in-process),
- *   `destroyByOwner`, `prune`, `clear` and `close`.
+ *   `destroyByOwner` and `listByOwner` (through an index by owner), `prune`, `clear` and `close`.
  *
  * @example
  * ```ts
@@ -96,6 +96,8 @@ export class MemoryStore implements Store {
   /** Insertion order is recency order: every access moves an entry to the end, eviction takes the first. */
   readonly #entries: LruMap<string, Entry>;
   readonly #locks = new Map<string, HeldLock>();
+  /** Store IDs by owner, so that listing one owner's sessions costs what that owner has. */
+  readonly #byOwner = new Map<string, Set<string>>();
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -114,7 +116,7 @@ export class MemoryStore implements Store {
         `[${this.name}] sweepIntervalMs must be a finite number of ms, 0 or more (0 turns the sweep off), got ${String(options.sweepIntervalMs)}`,
       );
     }
-    this.#entries = new LruMap(this.#maxEntries);
+    this.#entries = new LruMap(this.#maxEntries, (id, entry) => this.#unindex(id, entry));
     warnInProduction();
   }
 
@@ -141,7 +143,7 @@ export class MemoryStore implements Store {
   async set(id: string, record: SessionRecord): Promise<void> {
     assertValidStoreId(id, this.name);
     if (record.expiresAt <= Date.now()) {
-      this.#entries.delete(id);
+      this.#delete(id);
       return;
     }
     this.#write(id, {
@@ -155,7 +157,7 @@ export class MemoryStore implements Store {
   /** Deletes the record; deleting a missing record is a no-op. */
   async destroy(id: string): Promise<void> {
     assertValidStoreId(id, this.name);
-    this.#entries.delete(id);
+    this.#delete(id);
   }
 
   /**
@@ -167,7 +169,7 @@ export class MemoryStore implements Store {
     const entry = this.#live(id, Date.now());
     if (!entry) return undefined;
     if (expiresAt <= Date.now()) {
-      this.#entries.delete(id);
+      this.#delete(id);
       return undefined;
     }
     return entry;
@@ -224,12 +226,26 @@ export class MemoryStore implements Store {
   async destroyByOwner(owner: string): Promise<number> {
     const now = Date.now();
     let count = 0;
-    for (const [id, entry] of this.#entries.entries()) {
-      if (entry.owner !== owner) continue;
-      this.#entries.delete(id);
+    for (const id of [...(this.#byOwner.get(owner) ?? [])]) {
+      const entry = this.#entries.peek(id);
+      if (entry === undefined || entry.owner !== owner) continue;
+      this.#delete(id);
       if (entry.expiresAt > now) count += 1;
     }
     return count;
+  }
+
+  /** The live records of `owner`, through an index by owner (no scan of the other records). */
+  async listByOwner(owner: string): Promise<OwnedRecord[]> {
+    const now = Date.now();
+    const listed: OwnedRecord[] = [];
+    for (const id of this.#byOwner.get(owner) ?? []) {
+      // Peek: listing is not a use of the session, so it does not save a record from eviction.
+      const entry = this.#entries.peek(id);
+      if (entry === undefined || entry.owner !== owner || entry.expiresAt <= now) continue;
+      listed.push({ id, record: { data: JSON.parse(entry.data) as StoredData, createdAt: entry.createdAt, expiresAt: entry.expiresAt, owner } });
+    }
+    return listed;
   }
 
   /** Deletes expired records now (the sweep timer does the same periodically); returns how many. */
@@ -240,6 +256,7 @@ export class MemoryStore implements Store {
   /** Deletes every record. Held locks are left to their holders. */
   async clear(): Promise<void> {
     this.#entries.clear();
+    this.#byOwner.clear();
   }
 
   /** Stops the sweep timer. Records stay readable; expiry is still enforced on every read. */
@@ -253,7 +270,7 @@ export class MemoryStore implements Store {
   #live(id: string, now: number): Entry | undefined {
     const entry = this.#entries.get(id);
     if (entry && entry.expiresAt <= now) {
-      this.#entries.delete(id);
+      this.#delete(id);
       return undefined;
     }
     return entry;
@@ -261,8 +278,30 @@ export class MemoryStore implements Store {
 
   /** Stores an entry as the most recently used one; the map evicts the least recently used past the bound. */
   #write(id: string, entry: Entry): void {
+    const previous = this.#entries.peek(id);
+    if (previous !== undefined && previous.owner !== entry.owner) this.#unindex(id, previous);
+    if (entry.owner !== undefined) {
+      let ids = this.#byOwner.get(entry.owner);
+      if (ids === undefined) this.#byOwner.set(entry.owner, (ids = new Set()));
+      ids.add(id);
+    }
     this.#entries.set(id, entry);
     this.#startSweep();
+  }
+
+  /** Deletes one record and its place in the owner index. */
+  #delete(id: string): void {
+    const entry = this.#entries.peek(id);
+    if (entry === undefined) return;
+    this.#entries.delete(id);
+    this.#unindex(id, entry);
+  }
+
+  #unindex(id: string, entry: Entry): void {
+    if (entry.owner === undefined) return;
+    const ids = this.#byOwner.get(entry.owner);
+    ids?.delete(id);
+    if (ids?.size === 0) this.#byOwner.delete(entry.owner);
   }
 
   #sweep(): number {
@@ -270,7 +309,7 @@ export class MemoryStore implements Store {
     let count = 0;
     for (const [id, entry] of this.#entries.entries()) {
       if (entry.expiresAt <= now) {
-        this.#entries.delete(id);
+        this.#delete(id);
         count += 1;
       }
     }

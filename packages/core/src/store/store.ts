@@ -22,6 +22,14 @@ export interface SessionRecord {
   owner?: string;
 }
 
+/** A record with the ID it is stored under, as {@link Store.listByOwner} returns it. */
+export interface OwnedRecord {
+  /** The store ID (never a cookie value: with `hashIds` a hash of the session ID). */
+  id: string;
+  /** The record, as `get` would return it. */
+  record: SessionRecord;
+}
+
 /** The top-level keys one request changed: values to write and keys to remove. */
 export interface SessionPatch {
   /** Keys to write, with their new JSON-safe values. */
@@ -71,6 +79,12 @@ export interface Store {
   lock?(id: string, options: LockOptions): Promise<Unlock>;
   /** Deletes every record whose `owner` is `owner`; returns how many were deleted. */
   destroyByOwner?(owner: string): Promise<number>;
+  /**
+   * The live records whose `owner` is `owner`, in any order; expired records are never listed.
+   * Found through an index on the owner: the cost grows with that owner's sessions, not with the
+   * store's size. The session registry (`sessions.list`, `revoke`, `revokeOthers`) needs it.
+   */
+  listByOwner?(owner: string): Promise<OwnedRecord[]>;
   /** Deletes expired records (for stores without native expiry); returns how many were deleted. */
   prune?(): Promise<number>;
   /** Deletes every record of this store (only its own: its prefix, table or folder). */

@@ -19,8 +19,17 @@ export class LruMap<K, V> {
   #oldest: Node<K, V> | undefined;
   #newest: Node<K, V> | undefined;
 
-  constructor(capacity: number) {
+  readonly #onEvict: ((key: K, value: V) => void) | undefined;
+
+  /** `onEvict` hears of every entry dropped to make room (not of `delete` or `clear`), to keep an index in step. */
+  constructor(capacity: number, onEvict?: (key: K, value: V) => void) {
     this.#capacity = capacity;
+    this.#onEvict = onEvict;
+  }
+
+  /** The value of `key` without making it the most recently used. */
+  peek(key: K): V | undefined {
+    return this.#nodes.get(key)?.value;
   }
 
   /** How many entries are held. */
@@ -49,7 +58,11 @@ export class LruMap<K, V> {
     this.#newest = added;
     this.#oldest ??= added;
     this.#nodes.set(key, added);
-    if (this.#nodes.size > this.#capacity) this.delete(this.#oldest.key);
+    if (this.#nodes.size > this.#capacity) {
+      const evicted = this.#oldest;
+      this.delete(evicted.key);
+      this.#onEvict?.(evicted.key, evicted.value);
+    }
   }
 
   /** Removes `key`; returns whether it was there. */
