@@ -1,0 +1,98 @@
+/**
+ * Sessions around one `Request` => `Response` step: open the session of the request, let the next
+ * step answer, put the session's headers on its answer. Everything else is the core's `runSession`.
+ */
+import {
+  LockTimeoutError,
+  runSession,
+  StoreUnavailableError,
+  toSessionInterface,
+  type Session,
+  type SessionInterface,
+  type SessionsOptions,
+  type SessionValues,
+} from '@sess/core';
+import { checkFetchSessionOptions, type FetchSessionOptions } from './fetch-session-options.js';
+import { FetchSessionRequest } from './fetch-session-request.js';
+import { attachSession } from './get-session.js';
+import { NO_RESPONSE, ResponseHeaders } from './response-headers.js';
+
+/**
+ * Runs `next` with the session of `request` and answers its response with the session's headers
+ * on it. `args` are what the runtime passed after the request, handed to the `ip` option.
+ */
+export type SessionMiddleware<T extends object = SessionValues, A extends unknown[] = []> = (
+  request: Request,
+  next: (session: Session<T>) => Response | Promise<Response>,
+  ...args: A
+) => Promise<Response>;
+
+/**
+ * Sessions for a framework whose middleware receives a `Request` and a `next()` that resolves to
+ * the `Response` (SvelteKit's `handle`, React Router's and Astro's middleware): see the README's
+ * recipes. Pass the session interface made by `createSessions`, or its options.
+ *
+ * ```ts
+ * const withSessions = sessionMiddleware(sessions);
+ * const response = await withSessions(request, (session) => next());
+ * ```
+ *
+ * The session is saved once `next` resolved, before the answer leaves; its headers go on a copy
+ * of that response (never on the handler's own object, whose headers may be immutable). A store
+ * failure answers `onUnavailable`'s response (503 by default). An error of `next` becomes
+ * `onError`'s response when that option is given; else it is thrown on after the session was saved
+ * (a thrown `Response` gets the session's headers; any other error has no response to carry them).
+ */
+export function sessionMiddleware<T extends object = SessionValues, A extends unknown[] = []>(
+  sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
+  options: FetchSessionOptions<A> = {},
+): SessionMiddleware<T, A> {
+  checkFetchSessionOptions('sessionMiddleware()', options);
+  const sessions = toSessionInterface(sessionsOrOptions);
+  const { ip, onUnavailable, onError } = options;
+  return async (request, next, ...args) => {
+    let response: Response | undefined;
+    let headers: ResponseHeaders | undefined;
+    let thrown: ResponseHeaders | undefined;
+    try {
+      await runSession(
+        sessions,
+        new FetchSessionRequest(request, args, ip),
+        async (session) => {
+          attachSession(request, session);
+          try {
+            response = answerOf(await next(session));
+          } catch (error) {
+            if (onError === undefined) throw error;
+            response = answerOf(await onError(error, request));
+          }
+        },
+        (failure) => {
+          if (failure === undefined) return (headers = new ResponseHeaders(response!));
+          // A thrown `Response` (React Router's `throw redirect()`) is the answer: it gets the headers.
+          if (isResponse(failure.error)) return (thrown = new ResponseHeaders(failure.error));
+          return NO_RESPONSE;
+        },
+        // A client that went away is not saved for; runtimes abort the request's signal then.
+        () => request.signal?.aborted === true,
+      );
+    } catch (error) {
+      if (StoreUnavailableError.isInstance(error) || LockTimeoutError.isInstance(error)) {
+        return onUnavailable === undefined ? error.getResponse() : onUnavailable(error, request);
+      }
+      throw thrown === undefined ? error : thrown.response;
+    }
+    return headers === undefined ? response! : headers.response;
+  };
+}
+
+/** Whether `value` is a `Response`, also one of another realm or a runtime's own class. */
+function isResponse(value: unknown): value is Response {
+  return value instanceof Response || (typeof value === 'object' && value !== null && typeof (value as Response).headers?.get === 'function' && 'status' in value);
+}
+
+/** The handler's answer, refused with a `TypeError` when it is not a `Response` (a forgotten `return`). */
+function answerOf(value: unknown): Response {
+  if (isResponse(value)) return value;
+  throw new TypeError(`[sess] the handler wrapped by @sess/fetch resolved to ${value === null ? 'null' : typeof value}, not a Response`);
+}

@@ -1,0 +1,78 @@
+/**
+ * The app of the adapter test suite as a plain fetch handler wrapped by `withSession`, served on
+ * Node through `@hono/node-server`'s bridge: the suite's routes, and the route of this package's
+ * own tests (every kind of response, immutable and streamed ones included).
+ */
+import { getRequestListener } from '@hono/node-server';
+import { listen, type ServeAdapter, type TestAnswer } from '@sess/adapter-test-suite';
+import type { Session, SessionValues } from '@sess/core';
+import { expectTypeOf } from 'vitest';
+import { getSession, withSession } from '../index.js';
+
+// The typing recipe of the README: every session of the app knows these keys.
+declare module '@sess/core' {
+  interface SessionData {
+    count: number;
+    seen: boolean;
+  }
+}
+
+const text = ({ status, body }: TestAnswer) => new Response(body, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+
+/** A body streamed in three parts, the last after a pause: it must reach the client as it is written. */
+export function streamed(parts: readonly string[], pauseMs = 0): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async start(controller) {
+      for (const [index, part] of parts.entries()) {
+        if (index === parts.length - 1 && pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        controller.enqueue(encoder.encode(part));
+      }
+      controller.close();
+    },
+  });
+}
+
+/** Answers `/answer` in the way `via` names, after counting one more in the session. */
+async function answer(request: Request, session: Session<SessionValues>, base: string): Promise<Response> {
+  expectTypeOf(session.get('count')).toEqualTypeOf<number | undefined>();
+  expectTypeOf(getSession(request)).toEqualTypeOf<Session<SessionValues>>();
+  const count = (getSession(request).get('count') ?? 0) + 1;
+  session.set('count', count);
+  switch (new URL(request.url).searchParams.get('via')) {
+    case 'json':
+      return Response.json({ count });
+    case 'redirect':
+      // Response.redirect() has immutable headers.
+      return Response.redirect(`${base}/read`, 302);
+    case 'fetched':
+      // So has a response passed through from fetch().
+      return fetch(`${base}/untouched`);
+    case 'shared':
+      return SHARED;
+    default:
+      return new Response(streamed([String(count), '-', 'done'], 200), { headers: { 'Content-Type': 'text/plain' } });
+  }
+}
+
+/** One response object returned to every request of `/answer?via=shared`: no visitor's cookie may stay on it. */
+export const SHARED = new Response(null, { status: 204 });
+
+/** A `serve` for `testAdapter` and `fuzzAdapter`. */
+export const serveFetch: ServeAdapter = async (sessionsOrOptions, routes) => {
+  let base = '';
+  const handler = withSession(
+    sessionsOrOptions,
+    async (request, session) => {
+      const { pathname } = new URL(request.url);
+      if (pathname === '/answer') return answer(request, session, base);
+      const route = routes.list.find((candidate) => candidate.path === pathname && candidate.method === request.method);
+      if (route === undefined) return new Response('not found', { status: 404 });
+      return new Response(await route.handle(session));
+    },
+    { onUnavailable: (error) => text(routes.onError(error)), onError: (error) => text(routes.onError(error)) },
+  );
+  const server = await listen(getRequestListener(handler));
+  base = server.url;
+  return server;
+};

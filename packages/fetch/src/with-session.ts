@@ -1,0 +1,23 @@
+/** A fetch handler with sessions: the shape `Bun.serve`, `Deno.serve` and Workers call. */
+import type { Session, SessionInterface, SessionsOptions, SessionValues } from '@sess/core';
+import type { FetchSessionOptions } from './fetch-session-options.js';
+import { sessionMiddleware } from './session-middleware.js';
+
+/**
+ * Wraps a fetch handler: `withSession(sessions, (request, session) => new Response(...))` is a
+ * `(request) => Promise<Response>` with the session opened before `handler` and saved after it.
+ * What the runtime passes after the request (Workers' `env` and `ctx`, Bun's `server`, Deno's
+ * `info`) comes after the session: `(request, session, env, ctx)`.
+ *
+ * The session's headers (`Set-Cookie`, `Vary`, `Cache-Control`) go on a copy of the handler's
+ * response, which keeps its body stream. A store failure answers `onUnavailable`'s response (503
+ * by default); an error of `handler` becomes `onError`'s answer, or is thrown on after the session was saved.
+ */
+export function withSession<T extends object = SessionValues, A extends unknown[] = []>(
+  sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
+  handler: (request: Request, session: Session<T>, ...args: A) => Response | Promise<Response>,
+  options: FetchSessionOptions<A> = {},
+): (request: Request, ...args: A) => Promise<Response> {
+  const middleware = sessionMiddleware<T, A>(sessionsOrOptions, options);
+  return (request, ...args) => middleware(request, (session) => handler(request, session, ...args), ...args);
+}
