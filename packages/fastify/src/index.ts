@@ -1,0 +1,2 @@
+export { session, saveSession, type SessionPlugin } from './session.js';
+export { Session, type SessionData } from '@sess/core';
