@@ -47,7 +47,16 @@ export function sessionMiddleware<T extends object = SessionValues, A extends un
   sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
   options: FetchSessionOptions<A> = {},
 ): SessionMiddleware<T, A> {
-  checkFetchSessionOptions('sessionMiddleware()', options);
+  return createSessionMiddleware('sessionMiddleware()', sessionsOrOptions, options);
+}
+
+/** `sessionMiddleware`, with the name options errors give (`withSession()` is built on it too). */
+export function createSessionMiddleware<T extends object, A extends unknown[]>(
+  where: string,
+  sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,
+  options: FetchSessionOptions<A>,
+): SessionMiddleware<T, A> {
+  checkFetchSessionOptions(where, options);
   const sessions = toSessionInterface(sessionsOrOptions);
   const { ip, onUnavailable, onError } = options;
   return async (request, next, ...args) => {

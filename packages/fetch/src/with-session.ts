@@ -1,7 +1,7 @@
 /** A fetch handler with sessions: the shape `Bun.serve`, `Deno.serve` and Workers call. */
 import type { Session, SessionInterface, SessionsOptions, SessionValues } from '@sess/core';
 import type { FetchSessionOptions } from './fetch-session-options.js';
-import { sessionMiddleware } from './session-middleware.js';
+import { createSessionMiddleware } from './session-middleware.js';
 
 /**
  * Wraps a fetch handler: `withSession(sessions, (request, session) => new Response(...))` is a
@@ -18,6 +18,6 @@ export function withSession<T extends object = SessionValues, A extends unknown[
   handler: (request: Request, session: Session<T>, ...args: A) => Response | Promise<Response>,
   options: FetchSessionOptions<A> = {},
 ): (request: Request, ...args: A) => Promise<Response> {
-  const middleware = sessionMiddleware<T, A>(sessionsOrOptions, options);
+  const middleware = createSessionMiddleware<T, A>('withSession()', sessionsOrOptions, options);
   return (request, ...args) => middleware(request, (session) => handler(request, session, ...args), ...args);
 }

@@ -50,9 +50,35 @@ async function answer(request: Request, session: Session<SessionValues>, base: s
       return fetch(`${base}/untouched`);
     case 'shared':
       return SHARED;
+    case 'gated':
+      return new Response(gatedStream(String(count)), { headers: { 'Content-Type': 'text/plain' } });
     default:
       return new Response(streamed([String(count), '-', 'done'], 200), { headers: { 'Content-Type': 'text/plain' } });
   }
+}
+
+let openGate: () => void = () => {};
+
+/** Lets the body of the last `/answer?via=gated` response finish. */
+export function releaseGatedBody(): void {
+  openGate();
+}
+
+/**
+ * A body whose end waits for {@link releaseGatedBody}: a client reads its first part only if the
+ * body is streamed through, not buffered before the answer.
+ */
+function gatedStream(first: string): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  return new ReadableStream({
+    async start(controller) {
+      controller.enqueue(encoder.encode(`${first}-`));
+      await gate;
+      controller.enqueue(encoder.encode('done'));
+      controller.close();
+    },
+  });
 }
 
 /** One response object returned to every request of `/answer?via=shared`: no visitor's cookie may stay on it. */

@@ -1,0 +1,165 @@
+import { getRequestListener } from '@hono/node-server';
+import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET } from '@sess/adapter-test-suite';
+import { createSessions, SessionConfigError, type Session, type SessionValues } from '@sess/core';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { getSession, sessionMiddleware, withSession } from './index.js';
+import { releaseGatedBody, serveFetch, SHARED } from './testing/serve-fetch.js';
+
+const counter = async (_request: Request, session: Session<SessionValues>) => {
+  const count = (session.get('count') ?? 0) + 1;
+  session.set('count', count);
+  return new Response(String(count));
+};
+
+describe('withSession: the responses it answers', () => {
+  const start = createAppStarter(serveFetch);
+
+  it('streams a streamed body through: the client reads its start before the handler wrote its end', async () => {
+    const { jar } = await start();
+    const response = await jar.fetch('/answer?via=gated');
+    expect(response.headers.getSetCookie()).toHaveLength(1);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    // Buffering would hold the whole body until the gate opens, which only happens below: the read
+    // would never end.
+    expect((await reader.read()).value).toBe('1-');
+    releaseGatedBody();
+    let rest = '';
+    for (let part = await reader.read(); !part.done; part = await reader.read()) rest += part.value;
+    expect(rest).toBe('done');
+  });
+
+  it('never writes on a response object the app returns to every visitor', async () => {
+    const { jar, url } = await start();
+    const first = await jar.fetch('/answer?via=shared');
+    expect(first.status).toBe(204);
+    expect(first.headers.getSetCookie()).toHaveLength(1);
+    const other = await new CookieJar(url).fetch('/answer?via=shared');
+    expect(other.headers.getSetCookie()).toHaveLength(1);
+    expect(other.headers.getSetCookie()[0]).not.toBe(first.headers.getSetCookie()[0]);
+    expect(SHARED.headers.has('Set-Cookie')).toBe(false);
+    expect(SHARED.headers.has('Vary')).toBe(false);
+  });
+
+  it('keeps the status, status text and headers of the response it copies', async () => {
+    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (_request, session) => {
+      session.set('seen', true);
+      const response = Response.json({ ok: true }, { status: 201, statusText: 'Made', headers: { 'X-Own': 'kept' } });
+      response.headers.append('Set-Cookie', 'theme=dark; Path=/');
+      return response;
+    });
+    const response = await handler(new Request('http://app.test/'));
+    expect(response.status).toBe(201);
+    expect(response.statusText).toBe('Made');
+    expect(response.headers.get('X-Own')).toBe('kept');
+    expect(response.headers.get('Content-Type')).toContain('application/json');
+    expect(response.headers.getSetCookie()).toHaveLength(2);
+    expect(response.headers.getSetCookie()[0]).toBe('theme=dark; Path=/');
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('marks the cookie Secure when the request URL is https', async () => {
+    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, counter);
+    expect((await handler(new Request('https://app.test/'))).headers.getSetCookie()[0]).toContain('; Secure');
+    expect((await handler(new Request('http://app.test/'))).headers.getSetCookie()[0]).not.toContain('; Secure');
+  });
+});
+
+describe('withSession: failures', () => {
+  it('answers 503 with Retry-After and a message that says nothing about the store, by default', async () => {
+    const store = new MapStore();
+    const server = await listen(getRequestListener(withSession({ store, secret: TEST_SECRET }, counter)));
+    try {
+      const jar = new CookieJar(server.url);
+      expect(await (await jar.fetch('/')).text()).toBe('1');
+      for (const failing of ['get', 'set'] as const) {
+        store.failing.add(failing);
+        const failed = await jar.fetch('/');
+        expect(failed.status).toBe(503);
+        expect(failed.headers.get('Retry-After')).toBe('1');
+        expect(failed.headers.getSetCookie()).toEqual([]);
+        expect(await failed.text()).toBe('[sess] the session store is unavailable');
+        store.failing.delete(failing);
+      }
+      expect(await (await jar.fetch('/')).text()).toBe('2');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('throws a handler error on after saving the session, without onError', async () => {
+    const store = new MapStore();
+    const sessions = createSessions({ store, secret: TEST_SECRET });
+    const fail = withSession(sessions, (_request, session) => {
+      session.set('count', 41);
+      throw new RangeError('handler failed');
+    });
+    const first = await withSession(sessions, counter)(new Request('http://app.test/'));
+    const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!;
+    await expect(fail(new Request('http://app.test/', { headers: { cookie } }))).rejects.toThrow(RangeError);
+    expect(await (await withSession(sessions, counter)(new Request('http://app.test/', { headers: { cookie } }))).text()).toBe('42');
+  });
+
+  it("puts the session's headers on a thrown Response and throws that copy", async () => {
+    const redirect = Response.redirect('http://app.test/login', 302);
+    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (_request, session) => {
+      session.set('seen', true);
+      throw redirect;
+    });
+    const thrown: unknown = await handler(new Request('http://app.test/')).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(Response);
+    expect((thrown as Response).status).toBe(302);
+    expect((thrown as Response).headers.get('Location')).toBe('http://app.test/login');
+    expect((thrown as Response).headers.getSetCookie()).toHaveLength(1);
+    expect(redirect.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('refuses a handler that resolves to something other than a Response with a TypeError', async () => {
+    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (() => undefined) as unknown as typeof counter);
+    await expect(handler(new Request('http://app.test/'))).rejects.toThrow(/resolved to undefined, not a Response/);
+  });
+
+  it('refuses an unknown option with a hint', () => {
+    expect(() => withSession({ store: new MapStore(), secret: TEST_SECRET }, counter, { onErorr: () => new Response() } as object)).toThrow(
+      /withSession\(\) has no option `onErorr`: did you mean `onError`\?/,
+    );
+    expect(() => sessionMiddleware({ store: new MapStore(), secret: TEST_SECRET }, { trustProxy: true } as object)).toThrow(SessionConfigError);
+  });
+});
+
+describe('getSession', () => {
+  it('finds the session of the request its handler was given, and refuses any other', async () => {
+    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (request, session) => {
+      expect(getSession(request)).toBe(session);
+      expect(() => getSession(request.clone())).toThrow(SessionConfigError);
+      return new Response('ok');
+    });
+    expect((await handler(new Request('http://app.test/'))).status).toBe(200);
+    expect(() => getSession(new Request('http://app.test/'))).toThrow(/found no session for this request/);
+  });
+
+  it('is typed by the generic it is given', () => {
+    expectTypeOf(getSession<{ user: string }>).returns.toEqualTypeOf<Session<{ user: string }>>();
+  });
+});
+
+describe('sessionMiddleware', () => {
+  it('hands the arguments after the request to ip, for sessions bound to the address', async () => {
+    let address = '192.0.2.1';
+    const middleware = sessionMiddleware(
+      { store: new MapStore(), secret: TEST_SECRET, bindTo: { ip: true } },
+      { ip: (_request, info: { remote: string }) => info.remote },
+    );
+    const fetchCount = (cookie = '') =>
+      middleware(new Request('http://app.test/', { headers: { cookie } }), (session) => counter(new Request('http://app.test/'), session), { remote: address });
+    const first = await fetchCount();
+    const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect(await (await fetchCount(cookie)).text()).toBe('2');
+    address = '198.51.100.7';
+    expect(await (await fetchCount(cookie)).text()).toBe('1');
+  });
+
+  it('types the session from the sessions it is given', () => {
+    const middleware = sessionMiddleware(createSessions<{ user: string }>({ store: new MapStore(), secret: TEST_SECRET }));
+    expectTypeOf(middleware).parameter(1).parameter(0).toEqualTypeOf<Session<{ user: string }>>();
+  });
+});
