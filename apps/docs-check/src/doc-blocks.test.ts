@@ -21,10 +21,11 @@ describe('the TypeScript blocks of the READMEs and guides', () => {
     const origins = new Map<string, number>();
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
-    // A block whose first line names its file (`// src/session.test.ts`) is written there, in a folder
-    // of its document, so that the blocks of one guide can import each other as the files they show.
+    // A block whose first line names its file (`// src/session.test.ts`, a Nitro `// server/api/x.ts`)
+    // is written there, in a folder of its document, so that the blocks of one guide can import each
+    // other as the files they show.
     const names = blocks.map((block, index) => {
-      const named = /^\/\/ (src\/[\w./-]+\.ts)\s*$/.exec(block.code.split('\n')[0] ?? '');
+      const named = /^\/\/ ((?:src|server)\/[\w./-]+\.ts)\s*$/.exec(block.code.split('\n')[0] ?? '');
       const documentFolder = block.file.replace(/[^A-Za-z0-9]+/g, '-');
       const name = join(documentFolder, named ? named[1]! : `block-${block.line}.ts`);
       mkdirSync(join(folder, name, '..'), { recursive: true });
