@@ -4,8 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  guardSessionProperty,
   SessionConfigError,
   SessionRun,
+  sessionProperty,
+  setSessionProperty,
   toSessionInterface,
   type Session,
   type SessionData,
@@ -28,12 +31,22 @@ declare global {
   }
 }
 
-/** The Express middleware returned by {@link session}; typed on Node's own request and response. */
-export type SessionMiddleware = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  next: (error?: unknown) => void,
-) => void;
+/**
+ * The Express middleware returned by {@link session}; typed on Node's own request and response.
+ * `T` is the app's session data, for apps that type it per app rather than globally.
+ */
+export interface SessionMiddleware<T extends object = SessionValues> {
+  (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void): void;
+  /**
+   * The session of `request`, typed with this middleware's data `T` (per-app typing: the
+   * counterpart of Hono's `SessionEnv<T>`). Throws `SessionConfigError` saying what to do when the
+   * middleware did not run for `request` (a route registered before `app.use(session(…))`).
+   */
+  of(request: IncomingMessage): Session<T>;
+}
+
+const WHERE = 'req.session';
+const MOUNT = 'app.use(session(…))';
 
 /** What Express adds to Node's request that the middleware reads and writes. */
 interface ExpressRequest extends IncomingMessage {
@@ -55,20 +68,37 @@ const HEADER_CHANGES = ['setHeader', 'appendHeader', 'removeHeader'] as const;
  * to `next(error)`, before anything was sent, so the app's error handler can answer 503. Nothing
  * is saved for a client that went away before the answer.
  */
-export function session(sessionsOrOptions: SessionInterface<SessionValues> | SessionsOptions<SessionValues>): SessionMiddleware {
-  const sessions = toSessionInterface(sessionsOrOptions);
-  return (request: ExpressRequest, response, next) => {
+export function session<T extends object = SessionValues>(sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>): SessionMiddleware<T> {
+  const sessions = toSessionInterface(sessionsOrOptions) as unknown as SessionInterface<SessionValues>;
+  const middleware = (request: ExpressRequest, response: ServerResponse, next: (error?: unknown) => void): void => {
     if (ResponseHold.of(response) !== undefined) {
       next(new SessionConfigError('the session middleware ran twice for one request: mount it once'));
       return;
     }
+    guardMissingSession(request);
     const abandoned = () => response.destroyed;
     SessionRun.open(sessions, new ExpressSessionRequest(request), abandoned).then((run) => {
-      request.session = run.session;
+      setSessionProperty(request, 'session', run.session);
       if (!run.ended) hold(response, run, next, sessions.locking !== false);
       next();
-    }, next);
+    }, (error: unknown) => {
+      // The middleware did run: an error handler that looks at `req.session` finds nothing, as a
+      // check such as `if (req.session)` expects, rather than the guard's error.
+      setSessionProperty(request, 'session', undefined);
+      next(error);
+    });
   };
+  return Object.assign(middleware, { of: (request: IncomingMessage) => sessionProperty<T>(request, 'session', WHERE, MOUNT) });
+}
+
+/**
+ * From the first request on, a route of this app that reads `req.session` without the middleware
+ * having run gets an error that says what to do, not `undefined`. Express gives each app's requests
+ * the app's own `request` object as prototype: the guard goes there and nowhere else.
+ */
+function guardMissingSession(request: IncomingMessage): void {
+  const prototype = Object.getPrototypeOf(request) as object;
+  if (Object.prototype.hasOwnProperty.call(prototype, 'app')) guardSessionProperty(prototype, 'session', WHERE, MOUNT);
 }
 
 /** Express apps' `response` objects whose methods already look for holds. */

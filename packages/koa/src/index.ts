@@ -1,2 +1,2 @@
-export { session } from './session.js';
+export { session, type SessionMiddleware } from './session.js';
 export { Session, type SessionData } from '@sess/core';

@@ -3,7 +3,10 @@
  * after they are done, before Koa sends the response.
  */
 import {
+  guardSessionProperty,
   runSession,
+  sessionProperty,
+  setSessionProperty,
   toSessionInterface,
   type Session,
   type SessionData,
@@ -25,6 +28,22 @@ declare module 'koa' {
 }
 
 /**
+ * The Koa middleware returned by {@link session}. `T` is the app's session data, for apps that type
+ * it per app rather than globally.
+ */
+export interface SessionMiddleware<T extends object = SessionValues> extends Middleware {
+  /**
+   * The session of `ctx`, typed with this middleware's data `T` (per-app typing: the counterpart of
+   * Hono's `SessionEnv<T>`). Throws `SessionConfigError` saying what to do when the middleware did
+   * not run for `ctx` (a middleware registered before `app.use(session(…))`).
+   */
+  of(context: ExtendableContext): Session<T>;
+}
+
+const WHERE = 'ctx.session';
+const MOUNT = 'app.use(session(…))';
+
+/**
  * Sessions for Koa 2 and 3. Pass the session interface made by `createSessions`, or its options (the
  * middleware then creates one). `ctx.session` is then available in every later middleware.
  *
@@ -35,19 +54,37 @@ declare module 'koa' {
  * `StoreUnavailableError` for Koa's error handling to answer. Nothing is saved for a client that
  * went away before the answer.
  */
-export function session(sessionsOrOptions: SessionInterface<SessionValues> | SessionsOptions<SessionValues>): Middleware {
-  const sessions = toSessionInterface(sessionsOrOptions);
-  return (context, next) =>
-    runSession(
+export function session<T extends object = SessionValues>(sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>): SessionMiddleware<T> {
+  const sessions = toSessionInterface(sessionsOrOptions) as unknown as SessionInterface<SessionValues>;
+  const middleware: Middleware = (context, next) => {
+    guardMissingSession(context);
+    return runSession<SessionValues, void>(
       sessions,
       new KoaSessionRequest(context),
       (opened) => {
-        context.session = opened;
+        setSessionProperty(context, 'session', opened);
         return next();
       },
       (failure) => new KoaSessionResponse(context, failure),
       () => context.res.destroyed,
-    );
+    ).catch((error: unknown) => {
+      // The middleware did run: an upstream error handler that looks at `ctx.session` after a
+      // failed open finds nothing, as a check such as `if (ctx.session)` expects, not the guard's error.
+      if (!Object.prototype.hasOwnProperty.call(context, 'session')) setSessionProperty(context, 'session', undefined);
+      throw error;
+    });
+  };
+  return Object.assign(middleware, { of: (context: ExtendableContext) => sessionProperty<T>(context, 'session', WHERE, MOUNT) });
+}
+
+/**
+ * From the first request on, a middleware of this app that reads `ctx.session` without the session
+ * middleware having run before it gets an error that says what to do, not `undefined`. Koa makes
+ * each context from the app's own `app.context`: the guard goes there and nowhere else.
+ */
+function guardMissingSession(context: ExtendableContext): void {
+  const prototype = Object.getPrototypeOf(context) as object;
+  if (prototype === (context as { app?: { context?: unknown } }).app?.context) guardSessionProperty(prototype, 'session', WHERE, MOUNT);
 }
 
 /**
