@@ -63,7 +63,7 @@ describe('the origin check', () => {
       const opened = sessions.open({ cookie: undefined, ...APP, ...headers });
       if (served) await expect(opened).resolves.toBeDefined();
       else expect((await refusal(opened)).status).toBe(403);
-      if (!served) expect(store.calls).toEqual([]);
+      if (!served) expect((store as RecordingStore).calls).toEqual([]);
     });
   }
 
