@@ -6,6 +6,7 @@ export { refuseUnknownOptions } from './options/option-names.js';
 export { fromCallback, storeFailure } from './store/store-failure.js';
 export { acquireWithin, usePooled } from './store/pooled.js';
 export { KeyedQueue } from './support/keyed-queue.js';
+export { LruMap } from './support/lru-map.js';
 export { MAX_TABLE_NAME_LENGTH, tableNameParts, type TableNameRules } from './store/table-name.js';
 export { type Codec, jsonCodec } from './session/codec.js';
 export { taggedCodec } from './session/tagged-codec.js';

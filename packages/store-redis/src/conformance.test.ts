@@ -35,3 +35,15 @@ testStore({
   },
   capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: false, clear: true, close: true },
 });
+
+// The same contract with the coherent read cache on: every read of the suite goes through it.
+testStore({
+  name: 'redis, with the read cache',
+  create: async () => {
+    await (reachable ??= requireRedis());
+    const store = new RedisStore({ url: REDIS_URL, prefix: `${prefix}cached:`, cache: true });
+    await store.cacheReady();
+    return store;
+  },
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, listByOwner: true, prune: false, clear: true, close: true },
+});

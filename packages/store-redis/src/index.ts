@@ -1,1 +1,2 @@
 export { RedisStore, type RedisStoreOptions } from './redis-store.js';
+export type { RedisCacheOptions } from './tracking-cache.js';

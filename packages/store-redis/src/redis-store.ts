@@ -28,6 +28,7 @@ import {
   UNLOCK_SCRIPT,
 } from './redis-scripts.js';
 
+import { resolveCacheOptions, TrackingCache, type RedisCacheOptions } from './tracking-cache.js';
 const STORE_NAME = 'redis';
 const DATA_FIELD = 'data:';
 /** Keys deleted per round trip by `clear()`, and the `COUNT` hint of its `SCAN`. */
@@ -62,6 +63,15 @@ export interface RedisStoreOptions {
    */
   timeoutMs?: number;
 }
+  /**
+   * An in-process read cache that Redis keeps coherent (`CLIENT TRACKING`): a session read again is
+   * answered from memory with no round trip, and dropped as soon as any process changes, destroys or
+   * expires it in Redis. Opens two more connections (a `duplicate()` of the client). Standalone Redis
+   * only: refused on a Cluster client. See "Read cache" in the README for how it stays coherent and
+   * its limits.
+   * @default false
+   */
+  cache?: boolean | RedisCacheOptions;
 
 /** The scripts registered with `defineCommand`, as the methods ioredis adds to the client. */
 interface ScriptCommands {
@@ -96,9 +106,11 @@ export class RedisStore implements Store {
   private lastError: Error | undefined;
   private closed = false;
 
+  /** The coherent read cache, when the `cache` option is on. */
+  private readonly cache: TrackingCache | undefined;
   constructor(options: RedisStoreOptions = {}) {
-    refuseUnknownOptions('RedisStore', options, ['client', 'url', 'prefix', 'timeoutMs'], { connectionString: 'the connection URL is `url` (`redis://host:6379`), as in every sess store', uri: 'the connection URL is `url` (`redis://host:6379`), as in every sess store', host: 'pass `url: \'redis://host:6379\'`, or an ioredis `client` of your own', port: 'pass `url: \'redis://host:6379\'`, or an ioredis `client` of your own' });
-    const { client, url, prefix = 'sess:', timeoutMs = 2000 } = options;
+    refuseUnknownOptions('RedisStore', options, ['client', 'url', 'prefix', 'timeoutMs', 'cache'], { connectionString: 'the connection URL is `url` (`redis://host:6379`), as in every sess store', uri: 'the connection URL is `url` (`redis://host:6379`), as in every sess store', host: 'pass `url: \'redis://host:6379\'`, or an ioredis `client` of your own', port: 'pass `url: \'redis://host:6379\'`, or an ioredis `client` of your own' });
+    const { client, url, prefix = 'sess:', timeoutMs = 2000, cache } = options;
     if (client !== undefined && url !== undefined) {
       throw new SessionConfigError(`[${STORE_NAME}] pass either \`client\` or \`url\` to RedisStore, not both.`);
     }
@@ -119,6 +131,33 @@ export class RedisStore implements Store {
     if (url !== undefined) assertStoreUrl(STORE_NAME, url, ['redis:', 'rediss:']);
     this.client = (client ?? this.createClient(url ?? 'redis://127.0.0.1:6379')) as Client;
     for (const script of SCRIPTS) {
+    const cacheEntries = resolveCacheOptions(STORE_NAME, cache);
+    if (cacheEntries !== undefined) {
+      if (this.client.isCluster) {
+        throw new SessionConfigError(
+          `[${STORE_NAME}] \`cache\` works on a standalone Redis (or Sentinel) client only, not on a Cluster: ` +
+            'its invalidations would have to be followed on every node. Leave `cache` off with a Cluster.',
+        );
+      }
+      const base = this.client as Redis;
+      this.cache = new TrackingCache(
+        // Its own connections: tracking and a subscription would change how the shared client behaves.
+        // RESP2 (`protocol: 2`): ioredis 6 speaks RESP3 by default, where Redis sends invalidations as
+        // `invalidate` push frames that ioredis drops; in RESP2 they are messages on a channel, which
+        // ioredis 5 and 6 both deliver (ioredis 5 speaks only RESP2 and ignores the option).
+        () =>
+          base.duplicate({
+            protocol: 2,
+            lazyConnect: false,
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 0,
+            autoResubscribe: false,
+            autoResendUnfulfilledCommands: false,
+          } as Parameters<Redis['duplicate']>[0]),
+        cacheEntries,
+        timeoutMs,
+      );
+    }
       // A second store on the same client finds the scripts already there.
       if (typeof (this.client as unknown as Record<string, unknown>)[script.name] !== 'function') {
         this.client.defineCommand(script.name, { numberOfKeys: 1, lua: script.lua });
@@ -129,8 +168,20 @@ export class RedisStore implements Store {
   /** The record, or `undefined` when absent, expired or not a record of this store. */
   async get(id: string): Promise<SessionRecord | undefined> {
     assertValidStoreId(id, STORE_NAME);
-    const fields = await this.run('get', () => this.client.hgetall(this.sessionKey(id)));
-    return parseRecord(fields);
+    const key = this.sessionKey(id);
+    const cache = this.cache;
+    if (cache === undefined) return parseRecord(await this.run('get', () => this.client.hgetall(key)));
+    const cached = this.closed ? undefined : cache.get(key);
+    if (cached !== undefined) return parseRecord(cached);
+    return parseRecord(await this.run('get', () => cache.fetch(key, this.client as Redis)));
+  }
+
+  /**
+   * Resolves once the read cache serves reads (both of its connections up and tracked); at once
+   * when the cache is off. Reads work before that, from Redis. Rejects after `timeoutMs`.
+   */
+  async cacheReady(): Promise<void> {
+    await this.cache?.ready();
   }
 
   /** Inserts or replaces the record, and files it under its owner. */
@@ -142,7 +193,7 @@ export class RedisStore implements Store {
     for (const [name, value] of Object.entries(record.data)) {
       if (value !== undefined) values.push(DATA_FIELD + name, JSON.stringify(value));
     }
-    await this.run('set', async () => {
+    await this.write('set', id, async () => {
       // The index entry goes first: a stale entry is harmless, a missing one would let a session
       // escape destroyByOwner.
       if (owner !== undefined && record.expiresAt > Date.now()) {
@@ -158,7 +209,7 @@ export class RedisStore implements Store {
   /** Deletes the record and its owner index entry; deleting a missing record is a no-op. */
   async destroy(id: string): Promise<void> {
     assertValidStoreId(id, STORE_NAME);
-    await this.run('destroy', async () => {
+    await this.write('destroy', id, async () => {
       const owner = await this.client.sessRedisDestroyV1(this.sessionKey(id));
       if (owner !== null) await this.client.srem(this.ownerKey(owner), id);
     });
@@ -167,7 +218,7 @@ export class RedisStore implements Store {
   /** Moves the record's expiry without rewriting its data; a missing record stays missing. */
   async touch(id: string, expiresAt: number): Promise<void> {
     assertValidStoreId(id, STORE_NAME);
-    await this.run('touch', async () => {
+    await this.write('touch', id, async () => {
       const owner = await this.client.sessRedisTouchV1(this.sessionKey(id), expiresAt);
       await this.extendOwnerIndex(owner, expiresAt);
     });
@@ -183,7 +234,7 @@ export class RedisStore implements Store {
       else pairs.push(DATA_FIELD + name, JSON.stringify(value));
     }
     for (const name of change.unset) removed.push(DATA_FIELD + name);
-    await this.run('patch', async () => {
+    await this.write('patch', id, async () => {
       const key = this.sessionKey(id);
       const owner = await this.client.sessRedisPatchV1(key, expiresAt, pairs.length / 2, ...pairs, ...removed);
       await this.extendOwnerIndex(owner, expiresAt);
@@ -259,6 +310,8 @@ export class RedisStore implements Store {
             if (failure) throw failure;
           }
           return next;
+      // Redis's invalidations reach this process too, but on another connection: drop them here now.
+      for (const id of members) this.cache?.invalidateWritten(this.sessionKey(id));
         });
       } while (cursor !== '0');
     }
@@ -287,6 +340,7 @@ export class RedisStore implements Store {
       commandTimeout: this.timeoutMs,
       // Commands are sent only once connected (see waitUntilReady); none wait in a queue that would
       // run them after their caller has given up.
+    this.cache?.invalidateAll();
       enableOfflineQueue: false,
       // A command in flight when the connection drops fails at once instead of being replayed later.
       maxRetriesPerRequest: 0,
@@ -296,6 +350,7 @@ export class RedisStore implements Store {
       // After close(), how long a socket that never finished closing may keep the process alive
       // (ioredis waits 2 s by default, even for a socket that failed to connect).
       disconnectTimeout: 200,
+    await this.cache?.close();
     });
     // Failures reach callers as StoreUnavailableError; keep the latest for their message instead of
     // letting ioredis print every reconnection attempt.
@@ -347,6 +402,22 @@ export class RedisStore implements Store {
         else resolve();
       };
       const onReady = () => settle();
+  /**
+   * Runs a write of session `id`; its cached copy is dropped before (a read sent meanwhile is not
+   * cached) and after (this process's next read goes to Redis), whatever the outcome.
+   */
+  private async write(operation: string, id: string, work: () => Promise<void>): Promise<void> {
+    const cache = this.cache;
+    if (cache === undefined) return this.run(operation, work);
+    const key = this.sessionKey(id);
+    cache.invalidateWritten(key);
+    try {
+      await this.run(operation, work);
+    } finally {
+      cache.invalidateWritten(key);
+    }
+  }
+
       const onEnd = () => settle(this.clientClosedError(operation));
       client.once('ready', onReady);
       client.once('end', onEnd);
