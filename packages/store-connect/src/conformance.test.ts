@@ -37,14 +37,14 @@ testStore({
     const store = new RedisStore({ client, prefix: redisPrefix });
     return connectStore(store, { name: 'connect-redis', close: () => client.close() });
   },
-  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, prune: false, clear: true, close: true },
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, listByOwner: false, prune: false, clear: true, close: true },
 });
 
 testStore({
   name: 'connect-pg-simple',
   // connect-pg-simple has no `clear`; it has its own `close()` (which leaves a pool it was given open).
   create: () => connectStore(new PgStore({ pool, tableName: table, pruneSessionInterval: false }), { name: 'connect-pg-simple' }),
-  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, prune: false, clear: false, close: true },
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, listByOwner: false, prune: false, clear: false, close: true },
 });
 
 testStore({
@@ -53,5 +53,5 @@ testStore({
     const store = new MemoryStore({ checkPeriod: 60_000 });
     return connectStore(store, { name: 'memorystore', close: () => store.stopInterval() });
   },
-  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, prune: false, clear: true, close: true },
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, listByOwner: false, prune: false, clear: true, close: true },
 });

@@ -12,5 +12,5 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 testStore({
   name: 'file',
   create: () => new FileStore({ dir }),
-  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: true, clear: true, close: true },
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, listByOwner: true, prune: true, clear: true, close: true },
 });

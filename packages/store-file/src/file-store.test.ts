@@ -77,7 +77,8 @@ describe('FileStore basics', () => {
       expiresAt: stored.expiresAt,
       owner: 'user-1',
     });
-    expect(await readdir(dir)).toEqual([`${sessionId(1)}.json`]);
+    // Beside the session file, the owner index (for listByOwner).
+    expect((await readdir(dir)).sort()).toEqual(['owners', `${sessionId(1)}.json`]);
   });
 
   it('returns a record without owner when none was stored', async () => {
@@ -441,7 +442,7 @@ describe('FileStore prune, destroyByOwner, clear and close', () => {
     await plant(`${sessionId(6)}.json`, '{broken');
 
     expect(await store.destroyByOwner('alice')).toBe(2);
-    expect((await readdir(dir)).sort()).toEqual([`${sessionId(4)}.json`, `${sessionId(5)}.json`, `${sessionId(6)}.json`]);
+    expect((await readdir(dir)).sort()).toEqual(['owners', `${sessionId(4)}.json`, `${sessionId(5)}.json`, `${sessionId(6)}.json`]);
     expect(await store.destroyByOwner('alice')).toBe(0);
   });
 

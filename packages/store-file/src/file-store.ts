@@ -14,6 +14,7 @@ import {
   SessionConfigError,
   StoreUnavailableError,
   type LockOptions,
+  type OwnedRecord,
   type SessionPatch,
   type SessionRecord,
   type Store,
@@ -34,6 +35,7 @@ import {
   type HeldLockFile,
 } from './lock-file.js';
 import { writeFileAtomic } from './write-file-atomic.js';
+import { OwnerIndex } from './owner-index.js';
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -114,6 +116,7 @@ type ReadResult =
  *   per-session lock file, so that concurrent `patch`es from several processes never lose a key and a
  *   `destroy` is never undone by a `patch` that read the record before it.
  * - `lock` is a cross-process lock (an `O_EXCL` lock file with a token and an expiry).
+ * - `listByOwner` reads one owner's records, through an index by owner (`owners/` in the directory).
  * - `destroyByOwner`, `prune` and `clear` read the whole directory: O(number of sessions).
  * - A corrupt file is treated as no session, reported to `onError`, and deleted by `prune`.
  *
@@ -135,6 +138,10 @@ export class FileStore implements Store {
   readonly #onError: ((error: SessError) => void) | undefined;
   /** Writes of this instance to one session wait here first, so that they do not poll the lock file. */
   readonly #writeQueue = new KeyedQueue();
+  /** Session IDs by owner, for `listByOwner`. */
+  readonly #owners: OwnerIndex;
+  /** Whether this instance has seen the owner index complete (see `OwnerIndex.complete`). */
+  #indexed = false;
   #directoryReady: Promise<void> | undefined;
   #pruneTimer: ReturnType<typeof setInterval> | undefined;
   #pruning: Promise<number> | undefined;
@@ -147,6 +154,7 @@ export class FileStore implements Store {
       throw new SessionConfigError(`[${STORE_NAME}] dir must be a non-empty path, got ${JSON.stringify(options.dir)}`);
     }
     this.directory = resolve(dir);
+    this.#owners = new OwnerIndex(this.directory);
     this.#pruneIntervalMs = checkDuration('pruneIntervalMs', options.pruneIntervalMs ?? 300_000, 0);
     this.#lockStaleMs = checkDuration('lockStaleMs', options.lockStaleMs ?? 5_000, 1);
     this.#lockWaitMs = checkDuration('lockWaitMs', options.lockWaitMs ?? 2_000, 0);
@@ -175,8 +183,10 @@ export class FileStore implements Store {
     const file = this.#pathFor(id, RECORD_SUFFIX);
     await this.#run('writing a session', () =>
       this.#withWriteLock(id, async () => {
-        if (record.expiresAt <= Date.now()) await unlinkIfPresent(file);
-        else await this.#write(file, record);
+        if (record.expiresAt <= Date.now()) return void (await unlinkIfPresent(file));
+        // The marker first: a crash in between leaves a stale marker (harmless), never an unlisted record.
+        if (record.owner !== undefined) await this.#owners.add(record.owner, id);
+        await this.#write(file, record);
       }),
     );
   }
@@ -250,6 +260,39 @@ export class FileStore implements Store {
   }
 
   /**
+   * The live records of `owner`, through the owner index (`owners/` in the directory): reads that
+   * owner's records only. A directory made by an older version is indexed once, at the first call.
+   */
+  async listByOwner(owner: string): Promise<OwnedRecord[]> {
+    return this.#run('listing the sessions of an owner', async () => {
+      await this.#ensureIndexed();
+      const listed: OwnedRecord[] = [];
+      await forEachLimited(await this.#owners.ids(owner), async (id) => {
+        const read = await this.#readRecord(this.#pathFor(id, RECORD_SUFFIX), false);
+        if (read.state === 'live' && read.record.owner === owner) listed.push({ id, record: read.record });
+        // A marker of a record gone or given to another owner is stale; expired ones are left to prune.
+        else if (read.state === 'missing' || read.state === 'corrupt' || read.record.owner !== owner) await this.#owners.remove(owner, id);
+      });
+      return listed;
+    });
+  }
+
+  /** Indexes every owned record once, for a directory written before the owner index existed. */
+  async #ensureIndexed(): Promise<void> {
+    if (this.#indexed) return;
+    if (!(await this.#owners.complete())) {
+      await forEachLimited(await this.#list(), async (name) => {
+        const id = RECORD_FILE.exec(name)?.[1];
+        if (id === undefined) return;
+        const read = await this.#readRecord(this.#pathFor(id, RECORD_SUFFIX), false);
+        if ((read.state === 'live' || read.state === 'expired') && read.record.owner !== undefined) await this.#owners.add(read.record.owner, id);
+      });
+      await this.#owners.markComplete();
+    }
+    this.#indexed = true;
+  }
+
+  /**
    * Deletes expired and corrupt session files, temporary files left by killed processes (older than
    * a minute) and abandoned lock files; returns how many session files were deleted. Runs by itself
    * every `pruneIntervalMs`. Reads every session file: O(number of sessions in the directory).
@@ -275,6 +318,8 @@ export class FileStore implements Store {
         const file = this.#pathFor(id, RECORD_SUFFIX);
         await this.#withWriteLock(id, () => unlinkIfPresent(file));
       });
+      await this.#owners.clear();
+      this.#indexed = false;
     });
   }
 
@@ -506,6 +551,7 @@ export class FileStore implements Store {
       const read = await this.#readRecord(this.#pathFor(id, RECORD_SUFFIX), true);
       if ((read.state === 'expired' || read.state === 'corrupt') && (await this.#removeIfDead(id))) count += 1;
     });
+    await this.#owners.sweep(async (id) => (await this.#readRecord(this.#pathFor(id, RECORD_SUFFIX), false)).state !== 'missing');
     return count;
   }
 

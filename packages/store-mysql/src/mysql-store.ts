@@ -6,6 +6,7 @@ import {
   pollForLock,
   withTimeout,
   type LockOptions,
+  type OwnedRecord,
   type SessionPatch,
   type SessionRecord,
   type Store,
@@ -166,14 +167,7 @@ export class MysqlStore implements Store {
       [id, Date.now()],
     );
     const row = rows[0];
-    if (!row) return undefined;
-    const record: SessionRecord = {
-      data: parseData(row.data),
-      createdAt: Number(row.created_at),
-      expiresAt: Number(row.expires_at),
-    };
-    if (row.owner !== null) record.owner = row.owner;
-    return record;
+    return row ? toRecord(row) : undefined;
   }
 
   async set(id: string, record: SessionRecord): Promise<void> {
@@ -253,6 +247,16 @@ export class MysqlStore implements Store {
       [owner],
     );
     return result.affectedRows;
+  }
+
+  /** The owner's live rows, found through the index on `owner`. */
+  async listByOwner(owner: string): Promise<OwnedRecord[]> {
+    const rows = await this.query<Array<SessionRow & { id: string }>>(
+      'list the sessions of one owner',
+      `SELECT id, data, created_at, expires_at, owner FROM ${this.table} WHERE owner = ? AND expires_at > ?`,
+      [owner, Date.now()],
+    );
+    return rows.map((row) => ({ id: row.id, record: toRecord(row) }));
   }
 
   async prune(): Promise<number> {
@@ -439,6 +443,17 @@ export class MysqlStore implements Store {
  * The data column as mysql2 hands it over: parsed already for a MySQL `JSON` column (and for
  * MariaDB when the server reports the JSON format), text otherwise (MariaDB's `LONGTEXT`).
  */
+/** The record of a row. */
+function toRecord(row: SessionRow): SessionRecord {
+  const record: SessionRecord = {
+    data: parseData(row.data),
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+  };
+  if (row.owner !== null) record.owner = row.owner;
+  return record;
+}
+
 function parseData(data: SessionRow['data']): StoredData {
   if (typeof data === 'string') return JSON.parse(data) as StoredData;
   if (Buffer.isBuffer(data)) return JSON.parse(data.toString('utf8')) as StoredData;

@@ -18,5 +18,5 @@ testStore({
   // timeoutMs bounds each call including its wait for one of the pool's 10 connections: the suite's
   // burst of 1,000 parallel writes (each a commit) can queue longer than the 2 s default on a busy host.
   create: () => new PostgresStore({ url: postgresUrl, tableName, timeoutMs: 10_000 }),
-  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: true, clear: true, close: true },
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, listByOwner: true, prune: true, clear: true, close: true },
 });

@@ -7,6 +7,7 @@ import {
   withTimeout,
   type LockOptions,
   type SessionPatch,
+  type OwnedRecord,
   type SessionRecord,
   type Store,
   type Unlock,
@@ -78,6 +79,17 @@ interface SessionRow extends QueryResultRow {
   created_at: string | number;
   expires_at: string | number;
   owner: string | null;
+}
+
+/** The record of a row. */
+function toRecord(row: SessionRow): SessionRecord {
+  const record: SessionRecord = {
+    data: fromJsonbText(row.data),
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+  };
+  if (row.owner !== null) record.owner = row.owner;
+  return record;
 }
 
 /** A lock being held: the pool client whose database session owns the advisory lock. */
@@ -167,14 +179,7 @@ export class PostgresStore implements Store {
       [id, Date.now()],
     );
     const row = result.rows[0];
-    if (!row) return undefined;
-    const record: SessionRecord = {
-      data: fromJsonbText(row.data),
-      createdAt: Number(row.created_at),
-      expiresAt: Number(row.expires_at),
-    };
-    if (row.owner !== null) record.owner = row.owner;
-    return record;
+    return row ? toRecord(row) : undefined;
   }
 
   async set(id: string, record: SessionRecord): Promise<void> {
@@ -237,6 +242,16 @@ export class PostgresStore implements Store {
       owner,
     ]);
     return result.rowCount ?? 0;
+  }
+
+  /** The owner's live rows, found through the partial index on `owner`. */
+  async listByOwner(owner: string): Promise<OwnedRecord[]> {
+    const result = await this.query<SessionRow & { id: string }>(
+      'list the sessions of one owner',
+      `SELECT id, data::text AS data, created_at, expires_at, owner FROM ${this.table} WHERE owner = $1 AND expires_at > $2`,
+      [owner, Date.now()],
+    );
+    return result.rows.map((row) => ({ id: row.id, record: toRecord(row) }));
   }
 
   async prune(): Promise<number> {

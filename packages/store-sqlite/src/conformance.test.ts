@@ -12,5 +12,5 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 testStore({
   name: 'sqlite',
   create: () => new SqliteStore({ path: join(folder, 'sessions.db') }),
-  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: true, clear: true, close: true },
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, listByOwner: true, prune: true, clear: true, close: true },
 });

@@ -8,6 +8,7 @@ import {
   StoreUnavailableError,
   type JsonValue,
   type LockOptions,
+  type OwnedRecord,
   type SessionPatch,
   type SessionRecord,
   type Store,
@@ -65,6 +66,22 @@ interface SessionRow {
   owner: string | null;
 }
 
+/** The record of a row, or `undefined` when its data is not readable as a session. */
+function toRecord(row: SessionRow): SessionRecord | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch {
+    // Only an outside write can put invalid JSON here; treating it as no session lets the core
+    // start a fresh one (and overwrite the row) instead of failing every request of that user.
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const record: SessionRecord = { data: data as StoredData, createdAt: row.created_at, expiresAt: row.expires_at };
+  if (row.owner !== null) record.owner = row.owner;
+  return record;
+}
+
 /** Prepared statements whose SQL never changes, created once per store. */
 interface FixedStatements {
   get: Statement<[string, number], SessionRow>;
@@ -72,6 +89,7 @@ interface FixedStatements {
   destroy: Statement<[string]>;
   touch: Statement<[number, string, number]>;
   destroyByOwner: Statement<[string], { expires_at: number }>;
+  listByOwner: Statement<[string, number], SessionRow & { id: string }>;
   prune: Statement<[number]>;
   pruneLocks: Statement<[number]>;
   clear: Statement<[]>;
@@ -177,6 +195,7 @@ export class SqliteStore implements Store {
         destroy: this.database.prepare(`DELETE FROM ${table} WHERE id = ?`),
         touch: this.database.prepare(`UPDATE ${table} SET expires_at = ? WHERE id = ? AND expires_at > ?`),
         destroyByOwner: this.database.prepare(`DELETE FROM ${table} WHERE owner = ? RETURNING expires_at`),
+        listByOwner: this.database.prepare(`SELECT id, data, created_at, expires_at, owner FROM ${table} WHERE owner = ? AND expires_at > ?`),
         prune: this.database.prepare(`DELETE FROM ${table} WHERE expires_at <= ?`),
         pruneLocks: this.database.prepare(`DELETE FROM ${locks} WHERE expires_at <= ?`),
         clear: this.database.prepare(`DELETE FROM ${table}`),
@@ -209,19 +228,7 @@ export class SqliteStore implements Store {
   async get(id: string): Promise<SessionRecord | undefined> {
     assertValidStoreId(id, STORE_NAME);
     const row = this.run('read a session', () => this.statements.get.get(id, Date.now()));
-    if (row === undefined) return undefined;
-    let data: unknown;
-    try {
-      data = JSON.parse(row.data);
-    } catch {
-      // Only an outside write can put invalid JSON here; treating it as no session lets the core
-      // start a fresh one (and overwrite the row) instead of failing every request of that user.
-      return undefined;
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-    const record: SessionRecord = { data: data as StoredData, createdAt: row.created_at, expiresAt: row.expires_at };
-    if (row.owner !== null) record.owner = row.owner;
-    return record;
+    return row === undefined ? undefined : toRecord(row);
   }
 
   /** Inserts or replaces the record. */
@@ -308,6 +315,17 @@ export class SqliteStore implements Store {
       options,
       STORE_NAME,
     );
+  }
+
+  /** The live sessions of `owner`, found through the partial index on `owner`. */
+  async listByOwner(owner: string): Promise<OwnedRecord[]> {
+    const rows = this.run("list a user's sessions", () => this.statements.listByOwner.all(owner, Date.now()));
+    const listed: OwnedRecord[] = [];
+    for (const row of rows) {
+      const record = toRecord(row);
+      if (record !== undefined) listed.push({ id: row.id, record });
+    }
+    return listed;
   }
 
   /** Deletes every session of `owner`; returns how many live (unexpired) sessions were ended. */

@@ -31,5 +31,5 @@ class MapStore implements Store {
 testStore({
   name: 'map (the README example)',
   create: () => new MapStore(),
-  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, prune: false, clear: false, close: false },
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: false, listByOwner: false, prune: false, clear: false, close: false },
 });

@@ -12,6 +12,7 @@ import {
   type Unlock,
 } from '@sess/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeListByOwner } from './list-by-owner.js';
 import { describeLogoutIsFinal } from './logout-is-final.js';
 import { randomStoreId } from './random-store-id.js';
 
@@ -29,6 +30,8 @@ export interface StoreCapabilities {
   lock: boolean;
   /** `destroyByOwner(owner)`: ends every session of one user. */
   destroyByOwner: boolean;
+  /** `listByOwner(owner)`: the live records of one user, through an index (the session registry). */
+  listByOwner: boolean;
   /** `prune()`: deletes expired records (stores without native expiry). */
   prune: boolean;
   /** `clear()`: deletes every record of this store. */
@@ -54,7 +57,7 @@ export interface TestStoreOptions {
 }
 
 /** Names of the optional methods, in the order they are checked. */
-const capabilityNames = ['touch', 'patch', 'lock', 'destroyByOwner', 'prune', 'clear', 'close'] as const;
+const capabilityNames = ['touch', 'patch', 'lock', 'destroyByOwner', 'listByOwner', 'prune', 'clear', 'close'] as const;
 
 /** Short enough for a fast suite, long enough for a real backend's round trips and clock granularity. */
 const SHORT_TTL_MS = 300;
@@ -119,7 +122,7 @@ const richData: StoredData = {
  * testStore({
  *   name: 'redis',
  *   create: () => new RedisStore({ prefix }),
- *   capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: false, clear: true, close: true },
+ *   capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, listByOwner: true, prune: false, clear: true, close: true },
  * });
  * ```
  *
@@ -666,6 +669,8 @@ export function testStore(options: TestStoreOptions): void {
         });
       });
     }
+
+    if (capabilities.listByOwner) describeListByOwner({ store: () => store, newId, newRecord, newOwner });
 
     if (capabilities.prune) {
       describe('prune', () => {

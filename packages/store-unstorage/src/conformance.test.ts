@@ -28,18 +28,18 @@ afterAll(async () => {
 testStore({
   name: 'unstorage memory driver',
   create: () => unstorageStore(createStorage({ driver: memoryDriver() })),
-  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, listByOwner: false, prune: true, clear: true, close: true },
 });
 
 testStore({
   name: 'unstorage fs driver',
   create: () => unstorageStore(createStorage({ driver: fsDriver({ base: directory }) }), { base: `sessions-${suffix}` }),
-  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, listByOwner: false, prune: true, clear: true, close: true },
 });
 
 testStore({
   name: 'unstorage redis driver',
   create: () =>
     unstorageStore(createStorage({ driver: redisDriver({ url: REDIS_URL, base: `sess-test-unstorage-${suffix}`, ...boundedRedisOptions }) })),
-  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, prune: true, clear: true, close: true },
+  capabilities: { touch: false, patch: false, lock: false, destroyByOwner: true, listByOwner: false, prune: true, clear: true, close: true },
 });
