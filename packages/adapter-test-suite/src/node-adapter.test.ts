@@ -2,8 +2,8 @@
  * The suite run against the smallest adapter there is, on `node:http` alone: proves that the
  * scenarios and the fuzz property pass for an adapter that follows the contract.
  */
-import type { ServerResponse } from 'node:http';
-import { runSession, toSessionInterface, type SessionResponse } from '@sess/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runSession, toSessionInterface, type SessionRequest, type SessionResponse } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { CookieJar, fuzzAdapter, listen, MapStore, testAdapter, type ServeAdapter } from './index.js';
 
@@ -12,6 +12,28 @@ function toSessionResponse(response: ServerResponse): SessionResponse {
     getHeader: (name) => response.getHeader(name)?.toString(),
     setHeader: (name, value) => void response.setHeader(name, value),
     appendHeader: (name, value) => void response.appendHeader(name, value),
+  };
+}
+
+/**
+ * The request as the core reads it: the cookie, what the CSRF checks need (method, `Origin`,
+ * `Sec-Fetch-Site`, the host and scheme the client addressed, the path, the token header) and the
+ * proxy's word for the scheme and host, as a framework that trusts its proxy gives it.
+ */
+function toSessionRequest(request: IncomingMessage): SessionRequest {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    cookie: request.headers.cookie,
+    secure: header('x-forwarded-proto') === 'https',
+    method: request.method,
+    origin: header('origin'),
+    secFetchSite: header('sec-fetch-site'),
+    host: header('x-forwarded-host') ?? header('host'),
+    path: request.url?.split('?')[0],
+    header,
   };
 }
 
@@ -24,7 +46,7 @@ const serve: ServeAdapter = (sessionsOrOptions, routes) => {
     try {
       const body = await runSession(
         sessions,
-        { cookie: request.headers.cookie, secure: request.headers['x-forwarded-proto'] === 'https' },
+        toSessionRequest(request),
         async (session) => (route ? route.handle(session) : 'not found'),
         () => toSessionResponse(response),
         () => response.destroyed,

@@ -23,7 +23,7 @@ export interface TestRoute {
 
 /** What the app's error handler answers. */
 export interface TestAnswer {
-  /** 503 for a `StoreUnavailableError`, 500 for anything else. */
+  /** 503 for a `StoreUnavailableError`, 403 for a `CsrfError`, 500 for anything else. */
   readonly status: number;
   /** The error's `name` (`StoreUnavailableError`, `Error`, `RangeError`), as plain text. */
   readonly body: string;

@@ -2,7 +2,7 @@
  * The routes every adapter's app serves for the suite, written once against the `Session` API, and
  * the answer of the app's error handler.
  */
-import { StoreUnavailableError, type Session, type SessionData, type SessionValues } from '@sess/core';
+import { CsrfError, StoreUnavailableError, type Session, type SessionData, type SessionValues } from '@sess/core';
 import type { TestAnswer, TestRoute } from './serve-adapter.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -22,7 +22,8 @@ function increment(session: Session<SessionValues>): string {
  * /count` (adds one), `POST /start` (sets 0), `GET /slow-count` (adds one after a random pause, to
  * race without a lock), `GET /lazy-count` (`load()` first, for lazy mode), `POST /regenerate`, `POST
  * /destroy`, `GET /throw` (adds one, then throws `Error`), `POST /regenerate-throw` (adds one and
- * regenerates, then throws `Error`).
+ * regenerates, then throws `Error`), `POST /count` (adds one: the unsafe request of the CSRF
+ * scenarios), `GET /csrf-token` (the session's masked CSRF token).
  */
 export const STANDARD_ROUTES: readonly TestRoute[] = [
   { method: 'GET', path: '/untouched', handle: async () => 'ok' },
@@ -87,12 +88,17 @@ export const STANDARD_ROUTES: readonly TestRoute[] = [
       throw new Error('handler failed');
     },
   },
+  { method: 'POST', path: '/count', handle: async (session) => increment(session) },
+  { method: 'GET', path: '/csrf-token', handle: async (session) => session.csrfToken() },
 ];
 
-/** What the suite's apps answer for an error: 503 for a store that is unavailable, else 500; the error's name as text. */
+/**
+ * What the suite's apps answer for an error: 503 for a store that is unavailable, 403 for a refused
+ * cross-site request (`CsrfError`), else 500; the error's name as text.
+ */
 export function errorAnswer(error: unknown): TestAnswer {
   return {
-    status: StoreUnavailableError.isInstance(error) ? 503 : 500,
+    status: StoreUnavailableError.isInstance(error) ? 503 : CsrfError.isInstance(error) ? 403 : 500,
     body: String((error as Error | undefined)?.name),
   };
 }

@@ -1,11 +1,12 @@
 /**
  * The HTTP scenarios every sess adapter must pass, registered as vitest tests by one call per
  * framework version: cookies, saving before the answer, regenerate, destroy, tampering, lazy mode,
- * store failures, locking.
+ * store failures, locking, cross-site request forgery.
  */
 import { describe, expect, it } from 'vitest';
 import { createAppStarter, TEST_SECRET } from './app-starter.js';
 import { CookieJar } from './cookie-jar.js';
+import { testCsrf } from './csrf-scenarios.js';
 import { MapStore } from './map-store.js';
 import type { ServeAdapter, TestRoute } from './serve-adapter.js';
 import { errorAnswer } from './standard-routes.js';
@@ -169,6 +170,8 @@ export function testAdapter({ name, serve, trustsProxy = false }: TestAdapterOpt
       await Promise.all(Array.from({ length: 50 }, async () => (await jar.fetch('/slow-count')).text()));
       expect(await (await jar.fetch('/read')).text()).toBe('50');
     });
+
+    testCsrf(start, trustsProxy);
 
     it('accepts the options of createSessions instead of a session interface', async () => {
       const route: TestRoute = {

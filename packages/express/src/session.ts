@@ -52,6 +52,9 @@ const MOUNT = 'app.use(session(…))';
 interface ExpressRequest extends IncomingMessage {
   ip?: string;
   secure?: boolean;
+  originalUrl?: string;
+  body?: unknown;
+  app?: { get(setting: string): unknown };
   session?: Session<SessionValues>;
 }
 
@@ -136,11 +139,51 @@ function hold(response: ServerResponse, run: SessionRun, next: (error?: unknown)
  */
 class ExpressSessionRequest implements SessionRequest {
   readonly cookie: string | undefined;
+  readonly method: string | undefined;
   readonly #request: ExpressRequest;
 
   constructor(request: ExpressRequest) {
     this.#request = request;
     this.cookie = request.headers.cookie;
+    this.method = request.method;
+  }
+
+  get origin(): string | undefined {
+    return this.#request.headers.origin;
+  }
+
+  get secFetchSite(): string | undefined {
+    return this.header('sec-fetch-site');
+  }
+
+  /**
+   * Express 5's `req.host`, also on Express 4 (whose `req.host` drops the port): `X-Forwarded-Host`
+   * when `trust proxy` trusts the peer, as for `req.secure`, else `Host`.
+   */
+  get host(): string | undefined {
+    const request = this.#request;
+    const forwarded = this.header('x-forwarded-host');
+    const trust = request.app?.get('trust proxy fn');
+    if (forwarded === undefined || typeof trust !== 'function' || trust(request.socket.remoteAddress, 0) !== true) return request.headers.host;
+    const comma = forwarded.indexOf(',');
+    return comma === -1 ? forwarded : forwarded.slice(0, comma).trimEnd();
+  }
+
+  get path(): string | undefined {
+    const url = this.#request.originalUrl ?? this.#request.url;
+    if (url === undefined) return undefined;
+    const query = url.indexOf('?');
+    return query === -1 ? url : url.slice(0, query);
+  }
+
+  header(name: string): string | undefined {
+    const value = this.#request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  /** A body parser mounted before the session middleware has filled it in. */
+  get body(): unknown {
+    return this.#request.body;
   }
 
   get secure(): boolean {

@@ -81,6 +81,7 @@ function clientLeft(context: Context): boolean {
  */
 class HonoSessionRequest implements SessionRequest {
   readonly cookie: string | undefined;
+  readonly method: string;
   readonly #context: Context;
   readonly #ip: SessionMiddlewareOptions['ip'];
 
@@ -88,6 +89,28 @@ class HonoSessionRequest implements SessionRequest {
     this.#context = context;
     this.#ip = ip;
     this.cookie = context.req.header('Cookie');
+    this.method = context.req.method;
+  }
+
+  get origin(): string | undefined {
+    return this.#context.req.header('Origin');
+  }
+
+  get secFetchSite(): string | undefined {
+    return this.#context.req.header('Sec-Fetch-Site');
+  }
+
+  /** The host of the request's URL, which also gives `secure` its scheme. */
+  get host(): string {
+    return new URL(this.#context.req.url).host;
+  }
+
+  get path(): string {
+    return this.#context.req.path;
+  }
+
+  header(name: string): string | undefined {
+    return this.#context.req.header(name);
   }
 
   get secure(): boolean {

@@ -94,11 +94,41 @@ function guardMissingSession(context: ExtendableContext): void {
  */
 class KoaSessionRequest implements SessionRequest {
   readonly cookie: string | undefined;
+  readonly method: string;
   readonly #context: ExtendableContext;
 
   constructor(context: ExtendableContext) {
     this.#context = context;
     this.cookie = context.get('Cookie') || undefined;
+    this.method = context.method;
+  }
+
+  get origin(): string | undefined {
+    return this.#context.get('Origin') || undefined;
+  }
+
+  get secFetchSite(): string | undefined {
+    return this.#context.get('Sec-Fetch-Site') || undefined;
+  }
+
+  /** Koa's `ctx.host`: `X-Forwarded-Host` when `app.proxy` trusts it, as for `ctx.secure`, else `Host`. */
+  get host(): string {
+    return this.#context.host;
+  }
+
+  get path(): string {
+    const url = this.#context.originalUrl;
+    const query = url.indexOf('?');
+    return query === -1 ? url : url.slice(0, query);
+  }
+
+  header(name: string): string | undefined {
+    return this.#context.get(name) || undefined;
+  }
+
+  /** A body parser mounted before the session middleware has filled it in. */
+  get body(): unknown {
+    return (this.#context.request as { body?: unknown }).body;
   }
 
   get secure(): boolean {
