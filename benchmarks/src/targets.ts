@@ -8,7 +8,7 @@ export interface Target {
   /** Stable ID, also what `--filter` matches: `framework/library-store`. */
   id: string;
   /** The framework column of the results. */
-  framework: 'Express' | 'Koa' | 'Hono' | 'node:http';
+  framework: 'Express' | 'Koa' | 'Hono' | 'node:http' | 'fetch on Node';
   /** What the row is called in the results. */
   label: string;
   /** `bare`: the framework alone; `incumbent`: a library users pick today; `sess`: this project. */
@@ -41,6 +41,7 @@ export const TARGETS: readonly Target[] = [
   { id: 'koa/sess-memory', framework: 'Koa', label: 'sess (MemoryStore)', role: 'sess', server: 'koa-sess', store: 'memory', incumbent: 'koa/koa-session-cookie' },
   { id: 'koa/sess-cookie', framework: 'Koa', label: 'sess (cookie)', role: 'sess', server: 'koa-sess', store: 'cookie', incumbent: 'koa/koa-session-cookie' },
   { id: 'koa/sess-redis', framework: 'Koa', label: 'sess (Redis)', role: 'sess', server: 'koa-sess', store: 'redis', incumbent: 'koa/koa-session-redis' },
+  { id: 'koa/sess-redis-cached', framework: 'Koa', label: 'sess (Redis, read cache)', role: 'sess', server: 'koa-sess', store: 'redis-cached', incumbent: 'koa/koa-session-redis' },
 
   { id: 'hono/bare', framework: 'Hono', label: 'Hono, no session', role: 'bare', server: 'hono-bare' },
   { id: 'hono/hono-sessions-cookie', framework: 'Hono', label: 'hono-sessions (CookieStore)', role: 'incumbent', server: 'hono-sessions', store: 'cookie' },
@@ -48,10 +49,16 @@ export const TARGETS: readonly Target[] = [
   { id: 'hono/sess-memory', framework: 'Hono', label: 'sess (MemoryStore)', role: 'sess', server: 'hono-sess', store: 'memory', incumbent: 'hono/hono-sessions-memory' },
   { id: 'hono/sess-cookie', framework: 'Hono', label: 'sess (cookie)', role: 'sess', server: 'hono-sess', store: 'cookie', incumbent: 'hono/hono-sessions-cookie' },
   { id: 'hono/sess-redis', framework: 'Hono', label: 'sess (Redis)', role: 'sess', server: 'hono-sess', store: 'redis', incumbent: 'hono/hono-sessions-memory' },
+  { id: 'hono/sess-redis-cached', framework: 'Hono', label: 'sess (Redis, read cache)', role: 'sess', server: 'hono-sess', store: 'redis-cached', incumbent: 'hono/hono-sessions-memory' },
 
   { id: 'node/bare', framework: 'node:http', label: 'node:http, no session', role: 'bare', server: 'node-bare' },
   { id: 'node/iron-session', framework: 'node:http', label: 'iron-session', role: 'incumbent', server: 'iron-session' },
   { id: 'node/sess-cookie', framework: 'node:http', label: 'sess (cookie), no adapter', role: 'sess', server: 'node-sess', store: 'cookie', incumbent: 'node/iron-session' },
+
+  { id: 'fetch/bare', framework: 'fetch on Node', label: 'fetch handler, no session', role: 'bare', server: 'fetch-bare' },
+  { id: 'fetch/iron-session', framework: 'fetch on Node', label: 'iron-session (Request/Response)', role: 'incumbent', server: 'fetch-iron-session' },
+  { id: 'fetch/sess-cookie', framework: 'fetch on Node', label: 'sess (cookie)', role: 'sess', server: 'fetch-sess', store: 'cookie', incumbent: 'fetch/iron-session' },
+  { id: 'fetch/sess-memory', framework: 'fetch on Node', label: 'sess (MemoryStore)', role: 'sess', server: 'fetch-sess', store: 'memory', incumbent: 'fetch/iron-session' },
 ];
 
 /** The bare target of `framework`. */

@@ -1,5 +1,5 @@
 /**
- * The sess store of a target, chosen by `BENCH_STORE`: `memory`, `cookie`, `redis`, `file`,
+ * The sess store of a target, chosen by `BENCH_STORE`: `memory`, `cookie`, `redis`, `redis-cached`, `file`,
  * `sqlite` or `postgres`. Every store is wrapped so that its calls are counted; the Redis client
  * also counts its commands. Each backend gets the benches' own namespace (Redis database and key
  * prefix, a temporary directory or file, a table of its own).
@@ -25,6 +25,21 @@ async function createStore(kind: string): Promise<Store | 'cookie'> {
       const store = new RedisStore({ client, prefix: redisPrefix() });
       onShutdown(async () => {
         await store.clear?.();
+        client.disconnect();
+      });
+      return store;
+    }
+    case 'redis-cached': {
+      // The Redis store with its coherent read cache: a returning visitor's read sends no command.
+      const { Redis } = await import('ioredis');
+      const { RedisStore } = await import('@sess/store-redis');
+      const client = new Redis(REDIS_URL);
+      countRedisCommands(client as never);
+      const store = new RedisStore({ client, prefix: redisPrefix(), cache: true });
+      await store.cacheReady();
+      onShutdown(async () => {
+        await store.clear?.();
+        await store.close();
         client.disconnect();
       });
       return store;
@@ -56,7 +71,7 @@ async function createStore(kind: string): Promise<Store | 'cookie'> {
       return store;
     }
     default:
-      throw new Error(`unknown BENCH_STORE ${JSON.stringify(kind)}: use memory, cookie, redis, file, sqlite or postgres`);
+      throw new Error(`unknown BENCH_STORE ${JSON.stringify(kind)}: use memory, cookie, redis, redis-cached, file, sqlite or postgres`);
   }
 }
 
