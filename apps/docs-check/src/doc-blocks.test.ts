@@ -38,7 +38,7 @@ describe('the TypeScript blocks of the READMEs and guides', () => {
     const declaresData = (name: string) => blocks[origins.get(name)!]!.code.includes("declare module '@sess/core'");
     const programs = [names.filter((name) => !declaresData(name)), ...names.filter(declaresData).map((name) => [name])];
     // What an app that uses these packages has loaded anyway: their types and augmentations.
-    writeFileSync(join(folder, 'packages.ts'), "import type {} from '@sess/core';\nimport type {} from '@sess/express';\nimport type {} from '@sess/koa';\nimport type {} from '@sess/hono';\n");
+    writeFileSync(join(folder, 'packages.ts'), "import type {} from '@sess/core';\nimport type {} from '@sess/express';\nimport type {} from '@sess/koa';\nimport type {} from '@sess/hono';\nimport type {} from '@sess/fastify';\n");
     let output = '';
     programs.forEach((files, index) => {
       const tsconfig = join(folder, `tsconfig.${index}.json`);

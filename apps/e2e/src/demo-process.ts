@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The three sample apps. */
-export const APP_NAMES = ['express-demo', 'koa-demo', 'hono-demo'] as const;
+/** The sample apps. */
+export const APP_NAMES = ['express-demo', 'koa-demo', 'hono-demo', 'fastify-demo'] as const;
 
 /** One of {@link APP_NAMES}. */
 export type AppName = (typeof APP_NAMES)[number];
@@ -84,7 +84,7 @@ export async function startApp(name: AppName, environment: Record<string, string
   return { name, url, output: () => output, stop };
 }
 
-/** Starts the three apps with one environment (one store, one secret), in parallel. */
+/** Starts every app with one environment (one store, one secret), in parallel. */
 export async function startApps(environment: Record<string, string>, hint?: string): Promise<Record<AppName, RunningApp>> {
   const settled = await Promise.allSettled(APP_NAMES.map((name) => startApp(name, environment, hint)));
   const failed = settled.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
