@@ -8,7 +8,7 @@ export interface Target {
   /** Stable ID, also what `--filter` matches: `framework/library-store`. */
   id: string;
   /** The framework column of the results. */
-  framework: 'Express' | 'Koa' | 'Hono' | 'node:http';
+  framework: 'Express' | 'Koa' | 'Hono' | 'Fastify' | 'node:http';
   /** What the row is called in the results. */
   label: string;
   /** `bare`: the framework alone; `incumbent`: a library users pick today; `sess`: this project. */
@@ -49,6 +49,10 @@ export const TARGETS: readonly Target[] = [
   { id: 'hono/sess-memory', framework: 'Hono', label: 'sess (MemoryStore)', role: 'sess', server: 'hono-sess', store: 'memory', incumbent: 'hono/hono-sessions-memory' },
   { id: 'hono/sess-cookie', framework: 'Hono', label: 'sess (cookie)', role: 'sess', server: 'hono-sess', store: 'cookie', incumbent: 'hono/hono-sessions-cookie' },
   { id: 'hono/sess-redis', framework: 'Hono', label: 'sess (Redis)', role: 'sess', server: 'hono-sess', store: 'redis', incumbent: 'hono/hono-sessions-memory' },
+
+  { id: 'fastify/bare', framework: 'Fastify', label: 'Fastify, no session', role: 'bare', server: 'fastify-bare' },
+  { id: 'fastify/fastify-session-memory', framework: 'Fastify', label: '@fastify/session (MemoryStore)', role: 'incumbent', server: 'fastify-session', store: 'memory' },
+  { id: 'fastify/sess-memory', framework: 'Fastify', label: 'sess (MemoryStore)', role: 'sess', server: 'fastify-sess', store: 'memory', incumbent: 'fastify/fastify-session-memory' },
   { id: 'hono/sess-redis-cached', framework: 'Hono', label: 'sess (Redis, read cache)', role: 'sess', server: 'hono-sess', store: 'redis-cached', incumbent: 'hono/hono-sessions-memory' },
 
   { id: 'node/bare', framework: 'node:http', label: 'node:http, no session', role: 'bare', server: 'node-bare' },
