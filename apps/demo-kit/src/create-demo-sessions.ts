@@ -24,6 +24,9 @@ export async function createDemoSessions(config: DemoConfig): Promise<SessionInt
     absoluteTimeout: config.absoluteTimeout,
     locking: config.locking,
     storeTimeout: STORE_TIMEOUT_MS,
+    // The origin check (on by default, spelled out here): a POST or DELETE that another site's page
+    // makes the browser send is refused with 403 before the route runs, same-site subdomains included.
+    csrf: { allowSameSite: false },
     onEvent: (event) => {
       // Rejected cookies and corrupt records are normal on the internet; keep a trace for the developer.
       if (event.type !== 'secret-rotated') console.info(`[${config.appName}] session event: ${event.type}`);

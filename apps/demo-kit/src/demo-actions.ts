@@ -1,5 +1,6 @@
 import {
   CookieTooLargeError,
+  CsrfError,
   LockTimeoutError,
   SessError,
   StoreUnavailableError,
@@ -158,7 +159,8 @@ export class DemoActions {
 
   /**
    * The answer to an error: the client's mistakes keep their status (400, 413, 415) as JSON or an
-   * HTML page; a store that is down or slow is a 503 JSON error; anything else is logged and is a 500.
+   * HTML page; a request another site sent is a 403 (`CsrfError`, refused before the route ran); a
+   * store that is down or slow is a 503 JSON error; anything else is logged and is a 500.
    */
   error(error: unknown, answerJson: boolean): DemoResult {
     if (error instanceof DemoHttpError) {
@@ -176,6 +178,13 @@ export class DemoActions {
       // What went wrong (the store's address, the driver's text) goes to the log, never to the client.
       console.error(`[${this.config.appName}] ${StoreUnavailableError.isInstance(error) ? error.detail : error.message}`);
       return json({ error: 'The session store is unavailable; try again shortly.', code: 'store_unavailable' }, 503);
+    }
+    if (CsrfError.isInstance(error)) {
+      // Refused by the session middleware before the route ran: nothing was changed.
+      return this.error(
+        new DemoHttpError(403, 'cross_site_refused', 'This request came from another site and was refused: nothing was changed.'),
+        answerJson,
+      );
     }
     if (CookieTooLargeError.isInstance(error)) {
       return this.error(

@@ -3,6 +3,8 @@
  * never downloads a browser of its own). One screenshot per app lands in `test-results/`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +43,47 @@ describe('in Chromium', () => {
       startApps(setup.environment),
     ]);
   }, 90_000);
+
+  /**
+   * Another origin on the same machine (a second loopback port: another origin, the same site)
+   * whose page holds a login form that posts to `target`, as a forging site would.
+   */
+  async function forgingSite(target: string): Promise<{ url: string; close(): Promise<void> }> {
+    const server: Server = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      response.end(
+        `<!doctype html><form id="forged" method="post" action="${new URL('/login', target).href}">` +
+          '<input name="username" value="Mallory"><button>Log in</button></form>',
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it.each(APP_NAMES)('%s: refuses the login form posted from another origin, accepts it from its own page', async (name) => {
+    const context = await browser.newContext();
+    const site = await forgingSite(apps[name].url);
+    try {
+      const page = await context.newPage();
+      await page.goto(apps[name].url);
+      await page.goto(site.url);
+      const [answer] = await Promise.all([page.waitForResponse(new URL('/login', apps[name].url).href), page.click('#forged button')]);
+      expect(answer.status()).toBe(403);
+      expect(await answer.headerValue('content-type')).toContain('text/html');
+      await page.goto(apps[name].url);
+      expect(await page.textContent('#status')).toBe('You are not logged in');
+
+      await page.fill('input[name="username"]', 'Ada Lovelace');
+      await Promise.all([page.waitForURL(apps[name].url), page.click('#login-form button')]);
+      expect(await page.textContent('#status')).toBe('Logged in as Ada Lovelace');
+    } finally {
+      await context.close();
+      await site.close();
+    }
+  });
 
   afterAll(async () => {
     await browser?.close();

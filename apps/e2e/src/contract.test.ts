@@ -395,6 +395,47 @@ describe.each(stores)('SESSION_STORE=%s', (store: StoreName) => {
       expect(response.status).toBe(404);
       expect(response.json().error).toBeTypeOf('string');
     });
+
+    it('refuses cross-site POST and DELETE requests with 403 before anything is changed', async () => {
+      const visitor = new Visitor();
+      await login(visitor, url(), 'ada');
+      expect((await visitor.post(url(), '/api/cart', { json: { item: 'tea' } })).status).toBe(200);
+      const other = new URL(url());
+      other.port = String(Number(other.port) + 1);
+      const crossSite = { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' };
+      const form = await visitor.post(url(), '/logout', { form: {}, headers: crossSite });
+      expect(form.status).toBe(403);
+      expect(form.headers.get('content-type')).toContain('text/html');
+      expectNoSessionCookie(form);
+      const attempts = [
+        await visitor.post(url(), '/api/counter', { headers: { ...ACCEPT_JSON, origin: other.origin } }),
+        await visitor.post(url(), '/api/cart', { json: { item: 'forged' }, headers: { 'sec-fetch-site': 'same-site', origin: other.origin } }),
+        await visitor.delete(url(), '/api/cart', { headers: { ...ACCEPT_JSON, ...crossSite } }),
+        await visitor.post(url(), '/login', { json: { username: 'mallory' }, headers: crossSite }),
+      ];
+      for (const response of attempts) {
+        expectRefused(response, 403);
+        expect(response.json().error).toBeTypeOf('string');
+        expectNoSessionCookie(response);
+      }
+      expect(await sessionOf(visitor, url())).toEqual({ user: 'ada', count: 0, cart: ['tea'] });
+    });
+
+    it('serves POSTs from its own origin, and clients that send neither Origin nor Sec-Fetch-Site', async () => {
+      const visitor = new Visitor();
+      const own = { 'sec-fetch-site': 'same-origin', origin: new URL(url()).origin };
+      const response = await visitor.post(url(), '/login', { form: { username: 'ada' }, headers: own });
+      expect(response.status, response.text).toBe(303);
+      expect((await visitor.post(url(), '/api/counter', { headers: { origin: new URL(url()).origin } })).json()).toEqual({ count: 1 });
+      expect((await visitor.post(url(), '/api/counter')).json()).toEqual({ count: 2 });
+      expect((await sessionOf(visitor, url())).user).toBe('ada');
+    });
+
+    it('refuses a cross-site login for a visitor without a session, and sets no cookie', async () => {
+      const response = await new Visitor().post(url(), '/login', { form: { username: 'mallory' }, headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' } });
+      expect(response.status).toBe(403);
+      expectNoSessionCookie(response);
+    });
   });
 
   describe('across apps (one store, one secret)', () => {
