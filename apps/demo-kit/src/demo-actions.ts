@@ -2,6 +2,7 @@ import {
   CookieTooLargeError,
   CsrfError,
   LockTimeoutError,
+  RegistryUnsupportedError,
   SessError,
   StoreUnavailableError,
   type Session,
@@ -13,6 +14,7 @@ import type { DemoConfig } from './demo-config.js';
 import './demo-data.js';
 import { DemoHttpError } from './demo-http-error.js';
 import type { DemoResult } from './demo-result.js';
+import { MAX_HANDLE_LENGTH, toDeviceView, type DeviceView } from './devices-view.js';
 import { wantsJson, type NegotiationHeaders } from './negotiation.js';
 import { renderErrorPage, renderPage } from './render-page.js';
 import type { RequestBody } from './request-body.js';
@@ -67,8 +69,13 @@ export class DemoActions {
     }
   }
 
-  /** `GET /`: the page. Rendering consumes the pending flash messages. */
-  page(session: DemoSession): DemoResult {
+  /**
+   * `GET /`: the page, with the user's devices when logged in. Rendering consumes the pending flash
+   * messages.
+   */
+  async page(session: DemoSession): Promise<DemoResult> {
+    const user = session.get('user');
+    const devices = user === undefined ? [] : await this.#devicesOf(user, session);
     const flashes = session.consumeFlashes().map((flash) => flash.message);
     return {
       kind: 'html',
@@ -81,6 +88,7 @@ export class DemoActions {
         cart: session.get('cart') ?? [],
         flashes,
         absoluteTimeout: this.config.absoluteTimeout,
+        devices,
       }),
     };
   }
@@ -93,6 +101,8 @@ export class DemoActions {
     const user = readTextField(body, 'username', MAX_NAME_LENGTH);
     session.regenerate();
     session.set('user', user);
+    // The owner is what the session registry lists and ends sessions by.
+    session.owner = user;
     session.flash(`Welcome, ${user}`);
     return answerJson ? json({ user }) : redirectHome();
   }
@@ -112,11 +122,48 @@ export class DemoActions {
     });
   }
 
-  /** `POST /api/counter`. */
-  incrementCounter(session: DemoSession): DemoResult {
+  /** `POST /api/counter`, and `POST /counter` (the page's +1 button, answered with a redirect). */
+  incrementCounter(session: DemoSession, answerJson = true): DemoResult {
     const count = (session.get('count') ?? 0) + 1;
     session.set('count', count);
-    return json({ count });
+    return answerJson ? json({ count }) : redirectHome();
+  }
+
+  /** `GET /api/devices`: the logged-in user's live sessions, newest first; 401 for a visitor. */
+  async listDevices(session: DemoSession): Promise<DemoResult> {
+    return json({ devices: await this.#devicesOf(this.#loggedInUser(session), session) });
+  }
+
+  /**
+   * `POST /api/devices/revoke` and `POST /devices/revoke`: ends the session a handle names, if it is
+   * the logged-in user's (`revoked: false` otherwise, and nothing happens). 501 with cookie sessions.
+   */
+  async revokeDevice(session: DemoSession, body: RequestBody, answerJson: boolean): Promise<DemoResult> {
+    const handle = body.fields.handle;
+    if (typeof handle !== 'string' || handle.length === 0 || handle.length > MAX_HANDLE_LENGTH) {
+      throw new DemoHttpError(400, 'invalid_field', `"handle" must be a string of 1 to ${MAX_HANDLE_LENGTH} characters.`, 'handle');
+    }
+    const user = this.#loggedInUser(session);
+    const revoked = await this.sessions.revoke(user, handle);
+    return answerJson ? json({ revoked }) : redirectHome();
+  }
+
+  /** `POST /api/logout-others` and `POST /logout-others`: ends every other session of the user. */
+  async logoutOthers(session: DemoSession, answerJson: boolean): Promise<DemoResult> {
+    this.#loggedInUser(session);
+    const revoked = await this.sessions.revokeOthers(session);
+    return answerJson ? json({ revoked }) : redirectHome();
+  }
+
+  /** The logged-in user, or a 401 (which writes nothing: a visitor gets no cookie). */
+  #loggedInUser(session: DemoSession): string {
+    const user = session.get('user');
+    if (user === undefined) throw new DemoHttpError(401, 'not_logged_in', 'Log in first: devices belong to a user.');
+    return user;
+  }
+
+  async #devicesOf(user: string, session: DemoSession): Promise<DeviceView[]> {
+    return (await this.sessions.list(user, session)).map(toDeviceView);
   }
 
   /** `POST /cart` and `POST /api/cart`: appends one item. */
@@ -178,6 +225,10 @@ export class DemoActions {
       // What went wrong (the store's address, the driver's text) goes to the log, never to the client.
       console.error(`[${this.config.appName}] ${StoreUnavailableError.isInstance(error) ? error.detail : error.message}`);
       return json({ error: 'The session store is unavailable; try again shortly.', code: 'store_unavailable' }, 503);
+    }
+    if (RegistryUnsupportedError.isInstance(error)) {
+      // Always JSON: the page shows no revoke buttons when the app cannot revoke.
+      return json({ error: error.message, code: 'not_implemented' }, 501);
     }
     if (CsrfError.isInstance(error)) {
       // Refused by the session middleware before the route ran: nothing was changed.

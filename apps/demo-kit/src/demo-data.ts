@@ -7,7 +7,7 @@ declare module '@sess/core' {
   interface SessionData {
     /** The logged-in user's name; absent for a visitor who has not logged in. */
     user?: string;
-    /** Changed only by `POST /api/counter`. */
+    /** Changed only by `POST /counter` and `POST /api/counter`. */
     count?: number;
     /** Items added with `POST /cart` or `POST /api/cart`, oldest first. */
     cart?: string[];

@@ -11,6 +11,7 @@ export {
 } from './demo-config.js';
 export type { DemoData } from './demo-data.js';
 export { DemoHttpError } from './demo-http-error.js';
+export { MAX_HANDLE_LENGTH, toDeviceView, type DeviceView } from './devices-view.js';
 export { HTML_HEADERS, JSON_HEADERS, responseOf, type DemoResult } from './demo-result.js';
 export { createDemoSessions, STORE_TIMEOUT_MS } from './create-demo-sessions.js';
 export { createDemoStore, DEMO_REDIS_PREFIX, DEMO_TABLE, DRIVER_TIMEOUT_MS, withDefaultPostgresUser } from './create-demo-store.js';

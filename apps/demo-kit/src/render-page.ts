@@ -1,4 +1,5 @@
 import type { StoreKind } from './demo-config.js';
+import type { DeviceView } from './devices-view.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -27,6 +28,8 @@ export interface PageView {
   flashes: readonly string[];
   /** Seconds a cookie session stays valid at most (for the cookie-store note). */
   absoluteTimeout: number;
+  /** The logged-in user's live sessions, newest first (empty for a visitor). */
+  devices?: readonly DeviceView[];
 }
 
 const STYLE = `
@@ -85,7 +88,10 @@ Use a server-side store when logout must end the session everywhere.</p>`
   const body = `<h1>sess demo: ${escapeHtml(view.appName)}</h1>
 ${flashes}
 ${status}
-<p>Count: <span id="count">${view.count}</span> <small>(changed only by <code>POST /api/counter</code>)</small></p>
+<p>Count: <span id="count">${view.count}</span></p>
+<form method="post" action="/counter" id="counter-form">
+<button type="submit">+1</button>
+</form>
 <form method="post" action="/login" id="login-form">
 <label>Name <input name="username" required autocomplete="username"></label>
 <button type="submit">Log in</button>
@@ -99,9 +105,45 @@ ${cart}
 <label>Item <input name="item" required></label>
 <button type="submit">Add to cart</button>
 </form>
+${view.user === null ? '' : renderDevices(view)}
 ${cookieNote}
 <p><small>Sessions are stored in: ${escapeHtml(view.store)}</small></p>`;
   return layout(`sess demo: ${view.appName}`, body);
+}
+
+/** A time as text and as a machine-readable `<time>`. */
+function time(iso: string): string {
+  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso.slice(0, 16).replace('T', ' '))} UTC</time>`;
+}
+
+/**
+ * "Your devices": one line per live session of the user, a revoke button for every other one, and
+ * "Sign out other devices". Cookie sessions list only this one and offer no buttons: nothing could
+ * end another copy of a cookie.
+ */
+function renderDevices(view: PageView): string {
+  const devices = view.devices ?? [];
+  const canRevoke = view.store !== 'cookie';
+  const items = devices.map((device) => {
+    const revoke =
+      device.current || !canRevoke
+        ? ''
+        : `\n<form method="post" action="/devices/revoke" class="revoke-form"><input type="hidden" name="handle" value="${escapeHtml(device.handle)}"><button type="submit">Sign out</button></form>`;
+    return `<li class="device" data-current="${device.current}"><strong class="device-label">${escapeHtml(device.device)}</strong>${device.current ? ' <em>(this device)</em>' : ''}
+<small>signed in ${time(device.createdAt)}, last seen ${time(device.lastSeenAt)}</small>${revoke}</li>`;
+  });
+  const others =
+    canRevoke && devices.some((device) => !device.current)
+      ? `<form method="post" action="/logout-others" id="logout-others-form">
+<button type="submit">Sign out other devices</button>
+</form>`
+      : '';
+  const note = canRevoke ? '' : '<p><small>Cookie sessions cannot list or end other devices.</small></p>';
+  return `<h2>Your devices</h2>
+<ul id="devices">
+${items.join('\n')}
+</ul>
+${others}${note}`;
 }
 
 /** An error page for a refused form: the message and a way back. */

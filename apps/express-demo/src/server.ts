@@ -29,11 +29,19 @@ app.get('/healthz', async (_request, response) => send(response, await demo.heal
 
 app.use(session(demo.sessions));
 
-app.get('/', (request, response) => send(response, demo.page(request.session)));
+app.get('/', async (request, response) => send(response, await demo.page(request.session)));
 app.post('/login', async (request, response) => send(response, demo.login(request.session, await body(request), json(request))));
 app.post('/logout', (request, response) => send(response, demo.logout(request.session, json(request))));
 app.get('/api/session', (request, response) => send(response, demo.readSession(request.session)));
 app.post('/api/counter', (request, response) => send(response, demo.incrementCounter(request.session)));
+app.post('/counter', (request, response) => send(response, demo.incrementCounter(request.session, json(request))));
+app.get('/api/devices', async (request, response) => send(response, await demo.listDevices(request.session)));
+app.post('/api/devices/revoke', async (request, response) => send(response, await demo.revokeDevice(request.session, await body(request), true)));
+app.post('/devices/revoke', async (request, response) =>
+  send(response, await demo.revokeDevice(request.session, await body(request), json(request))),
+);
+app.post('/api/logout-others', async (request, response) => send(response, await demo.logoutOthers(request.session, true)));
+app.post('/logout-others', async (request, response) => send(response, await demo.logoutOthers(request.session, json(request))));
 app.post(['/cart', '/api/cart'], async (request, response) =>
   send(response, demo.addToCart(request.session, await body(request), json(request))),
 );

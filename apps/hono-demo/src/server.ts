@@ -32,11 +32,19 @@ app.get('/healthz', async (context) => send(context, await demo.health()));
 
 app.use(session(demo.sessions));
 
-app.get('/', (context) => send(context, demo.page(context.get('session'))));
+app.get('/', async (context) => send(context, await demo.page(context.get('session'))));
 app.post('/login', async (context) => send(context, demo.login(context.get('session'), await body(context), json(context))));
 app.post('/logout', (context) => send(context, demo.logout(context.get('session'), json(context))));
 app.get('/api/session', (context) => send(context, demo.readSession(context.get('session'))));
 app.post('/api/counter', (context) => send(context, demo.incrementCounter(context.get('session'))));
+app.post('/counter', (context) => send(context, demo.incrementCounter(context.get('session'), json(context))));
+app.get('/api/devices', async (context) => send(context, await demo.listDevices(context.get('session'))));
+app.post('/api/devices/revoke', async (context) => send(context, await demo.revokeDevice(context.get('session'), await body(context), true)));
+app.post('/devices/revoke', async (context) =>
+  send(context, await demo.revokeDevice(context.get('session'), await body(context), json(context))),
+);
+app.post('/api/logout-others', async (context) => send(context, await demo.logoutOthers(context.get('session'), true)));
+app.post('/logout-others', async (context) => send(context, await demo.logoutOthers(context.get('session'), json(context))));
 for (const path of ['/cart', '/api/cart']) {
   app.post(path, async (context) => send(context, demo.addToCart(context.get('session'), await body(context), json(context))));
 }

@@ -46,11 +46,17 @@ app.use(health.routes());
 app.use(session(demo.sessions));
 
 const router = new Router();
-router.get('/', (context) => send(context, demo.page(context.session)));
+router.get('/', async (context) => send(context, await demo.page(context.session)));
 router.post('/login', async (context) => send(context, demo.login(context.session, await body(context), json(context))));
 router.post('/logout', (context) => send(context, demo.logout(context.session, json(context))));
 router.get('/api/session', (context) => send(context, demo.readSession(context.session)));
 router.post('/api/counter', (context) => send(context, demo.incrementCounter(context.session)));
+router.post('/counter', (context) => send(context, demo.incrementCounter(context.session, json(context))));
+router.get('/api/devices', async (context) => send(context, await demo.listDevices(context.session)));
+router.post('/api/devices/revoke', async (context) => send(context, await demo.revokeDevice(context.session, await body(context), true)));
+router.post('/devices/revoke', async (context) => send(context, await demo.revokeDevice(context.session, await body(context), json(context))));
+router.post('/api/logout-others', async (context) => send(context, await demo.logoutOthers(context.session, true)));
+router.post('/logout-others', async (context) => send(context, await demo.logoutOthers(context.session, json(context))));
 router.post(['/cart', '/api/cart'], async (context) => send(context, demo.addToCart(context.session, await body(context), json(context))));
 router.delete('/api/cart', (context) => send(context, demo.clearCart(context.session)));
 router.post('/api/flash', async (context) => send(context, demo.queueFlash(context.session, await body(context))));

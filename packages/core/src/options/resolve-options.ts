@@ -5,12 +5,15 @@ import type { ResolvedCookieOptions } from '../cookies/cookie-options.js';
 import { resolveCsrf, type ResolvedCsrf } from '../csrf/csrf-options.js';
 import { SessionConfigError } from '../errors.js';
 import { refuseUnknownOptions, warnIfMilliseconds } from './option-names.js';
+import { MAX_COOKIE_CHUNKS } from '../sessions/cookie-chunks.js';
 import type { SessionsOptions } from './sessions-options.js';
 
 /** Options with every default applied. */
 export interface ResolvedOptions<T extends object> {
   secrets: string[];
   cookie: ResolvedCookieOptions;
+  /** Most cookies of one cookie session (1: no chunking). */
+  cookieChunks: number;
   idleMs: number;
   absoluteMs: number;
   touchAfterMs: number;
@@ -56,7 +59,7 @@ function resolveSecrets(secret: SessionsOptions<object>['secret'] | undefined): 
 }
 
 /** Every option name of `createSessions`, and of its nested objects. */
-const OPTION_NAMES = ['store', 'secret', 'cookie', 'idleTimeout', 'absoluteTimeout', 'touchAfter', 'locking', 'lazy', 'initial', 'hashIds', 'codec', 'storeTimeout', 'onEvent', 'bindTo', 'migrateFrom', 'csrf'] as const;
+const OPTION_NAMES = ['store', 'secret', 'cookie', 'cookieChunks', 'idleTimeout', 'absoluteTimeout', 'touchAfter', 'locking', 'lazy', 'initial', 'hashIds', 'codec', 'storeTimeout', 'onEvent', 'bindTo', 'migrateFrom', 'csrf'] as const;
 const COOKIE_OPTION_NAMES = ['name', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned'] as const;
 const LOCKING_OPTION_NAMES = ['ttlMs', 'waitMs'] as const;
 const BIND_OPTION_NAMES = ['ip', 'userAgent'] as const;
@@ -114,6 +117,13 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
     throw new SessionConfigError('`migrateFrom` works with server-side stores only, not with cookie sessions');
   }
   const idleMs = positiveSeconds('idleTimeout', options.idleTimeout, 1800);
+  const cookieChunks = options.cookieChunks ?? 1;
+  if (!Number.isInteger(cookieChunks) || cookieChunks < 1 || cookieChunks > MAX_COOKIE_CHUNKS) {
+    throw new SessionConfigError(`\`cookieChunks\` must be an integer from 1 to ${MAX_COOKIE_CHUNKS}, not ${String(options.cookieChunks)}`);
+  }
+  if (cookieChunks > 1 && options.store !== 'cookie') {
+    throw new SessionConfigError("`cookieChunks` is for cookie sessions (`store: 'cookie'`): with a store the cookie holds only the session ID");
+  }
   const absoluteMs = positiveSeconds('absoluteTimeout', options.absoluteTimeout, 86400);
   const touchAfterMs =
     options.touchAfter === undefined
@@ -137,6 +147,7 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
     secrets: resolveSecrets(options.secret),
     cookie: resolveCookie(options.cookie),
     idleMs,
+    cookieChunks,
     absoluteMs,
     touchAfterMs,
     locking,

@@ -19,6 +19,16 @@ export interface SessionsOptions<T extends object> {
   secret: string | readonly string[];
   /** Cookie name and attributes. */
   cookie?: CookieOptions;
+  /**
+   * Cookie sessions only (`store: 'cookie'`): most cookies one session may span. Past one cookie
+   * (4096 bytes with its attributes) the encrypted value is cut into `name.0`, `name.1`, … (each
+   * slice authenticated with the whole, so none can be moved, swapped or dropped); past this many,
+   * saving throws `CookieTooLargeError`. An integer from 1 to 10; 1 keeps every session in one cookie.
+   * Mind the server's header limit: the request's `Cookie` header carries all of them (Node accepts
+   * 16 KB of headers, nginx 8 KB per header line by default).
+   * @default 1
+   */
+  cookieChunks?: number;
   /** Seconds without a request after which a session is dead. @default 1800 */
   idleTimeout?: number;
   /** Seconds after creation after which a session is dead, however active. @default 86400 */

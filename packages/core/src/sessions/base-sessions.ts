@@ -298,7 +298,8 @@ export abstract class BaseSessions<T extends object> {
     this.setCookieHeader(response, serializeCookie('', this.options.cookie, this.isSecure(state), 0, now));
   }
 
-  private isSecure(state: RequestState): boolean {
+  /** Whether the session cookie of `state` carries `Secure`. */
+  protected isSecure(state: RequestState): boolean {
     const secure = this.options.cookie.secure;
     return secure === 'auto' ? state.request.secure === true : secure;
   }

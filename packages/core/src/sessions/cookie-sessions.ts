@@ -4,7 +4,7 @@
  * stays valid until it expires.
  */
 import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
-import { readCookie } from '../cookies/cookie-header.js';
+import { readCookie, serializeCookie } from '../cookies/cookie-header.js';
 import { type AesGcmKey, type CryptoBackend, defaultCryptoBackend } from '../crypto/crypto-backend.js';
 import { CookieTooLargeError, SessionConfigError } from '../errors.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
@@ -16,6 +16,7 @@ import { changedKeys, decodeAll, encodeAll, type Session } from '../session/sess
 import type { StoredData } from '../store/store.js';
 
 /** Browsers keep at most 4096 bytes of one cookie (name, value and attributes). */
+import { chunkedAdditionalData, chunkName, joinChunks, presentChunks, splitChunks } from './cookie-chunks.js';
 export const MAX_COOKIE_BYTES = 4096;
 
 /** What the encrypted cookie holds. */
@@ -59,10 +60,37 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
   }
 
   /** The session in the request's cookie, or a new one when it is missing, forged, stale or undecryptable. */
-  protected async openSession(request: SessionRequest): Promise<Session<T>> {
-    const candidates = readCookie(request.cookie, this.options.cookie.name);
+  protected openSession(request: SessionRequest): Promise<Session<T>> {
+    const name = this.options.cookie.name;
+    const candidates = readCookie(request.cookie, name);
+    if (this.options.cookieChunks > 1) {
+      const chunks = presentChunks(request.cookie, name);
+      if (chunks.length > 0) return this.#openChunked(request, candidates, chunks.length);
+    }
     const state = this.newState(request, candidates.length > 0);
-    if (candidates.length === 0) return this.wrap(state);
+    if (candidates.length === 0) return Promise.resolve(this.wrap(state));
+    // Returned, not awaited: a returning visitor's cookie, already opened once, costs no extra tick.
+    return this.#openCandidates(state, candidates);
+  }
+
+  /** The session of a request that carries chunk cookies: their whole first, then any single cookie. */
+  async #openChunked(request: SessionRequest, candidates: string[], present: number): Promise<Session<T>> {
+    const name = this.options.cookie.name;
+    // A request with chunks has a cookie of ours, even a broken one: a destroy must expire them.
+    const state = this.newState(request, candidates.length > 0 || present > 0);
+    const whole = joinChunks((chunk) => readCookie(request.cookie, chunk)[0], name, this.options.cookieChunks);
+    if (whole !== undefined) {
+      // Not kept in the cache of opened values: that holds single cookies (4 KB each) only.
+      const opened = await decryptPayload(whole.value, await this.#keys, chunkedAdditionalData(name, whole.count));
+      if (opened !== undefined) return this.#accept(state, opened);
+    }
+    if (candidates.length > 0) return this.#openCandidates(state, candidates);
+    this.emit({ type: 'cookie-rejected', reason: 'undecryptable' });
+    return this.wrap(state);
+  }
+
+  /** The session of the first of the single cookies that opens, or a new one. */
+  async #openCandidates(state: RequestState, candidates: string[]): Promise<Session<T>> {
     for (const candidate of candidates) {
       let opened = this.#opened.get(candidate);
       if (opened === undefined) {
@@ -71,32 +99,7 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
         if (opened === undefined) continue;
         this.#opened.set(candidate, opened);
       }
-      let payload: unknown;
-      try {
-        payload = JSON.parse(opened.plaintext);
-      } catch (error) {
-        payload = error;
-      }
-      if (!isPayload(payload)) {
-        this.emit({ type: 'session-corrupt', error: new Error('cookie payload has the wrong shape') });
-        return this.wrap(state);
-      }
-      if (this.isExpired({ createdAt: payload.c, expiresAt: payload.e }, Date.now())) {
-        this.emit({ type: 'session-missing', reason: 'expired' });
-        return this.wrap(state);
-      }
-      let data: Record<string, unknown>;
-      try {
-        data = decodeAll(payload.d, this.options.codec);
-      } catch (error) {
-        this.emit({ type: 'session-corrupt', error });
-        return this.wrap(state);
-      }
-      if (opened.keyIndex > 0) this.emit({ type: 'secret-rotated' });
-      const accepted = this.acceptLoaded(state, { data, stored: payload.d, createdAt: payload.c, expiresAt: payload.e, owner: payload.o });
-      if (!accepted) this.resetToNew(state);
-      else state.secretIndex = opened.keyIndex;
-      return this.wrap(state);
+      return this.#accept(state, opened);
     }
     this.emit({ type: 'cookie-rejected', reason: 'undecryptable' });
     return this.wrap(state);
@@ -104,6 +107,36 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
 
   /** Re-encrypts the cookie when something changed, renewal is due, or an old secret was used. */
   protected write(state: RequestState, response: SessionResponse): Promise<void> | undefined {
+  /** The session in a decrypted payload, or a new one when it is malformed, expired or bound elsewhere. */
+  #accept(state: RequestState, opened: { plaintext: string; keyIndex: number }): Session<T> {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(opened.plaintext);
+    } catch (error) {
+      payload = error;
+    }
+    if (!isPayload(payload)) {
+      this.emit({ type: 'session-corrupt', error: new Error('cookie payload has the wrong shape') });
+      return this.wrap(state);
+    }
+    if (this.isExpired({ createdAt: payload.c, expiresAt: payload.e }, Date.now())) {
+      this.emit({ type: 'session-missing', reason: 'expired' });
+      return this.wrap(state);
+    }
+    let data: Record<string, unknown>;
+    try {
+      data = decodeAll(payload.d, this.options.codec);
+    } catch (error) {
+      this.emit({ type: 'session-corrupt', error });
+      return this.wrap(state);
+    }
+    if (opened.keyIndex > 0) this.emit({ type: 'secret-rotated' });
+    const accepted = this.acceptLoaded(state, { data, stored: payload.d, createdAt: payload.c, expiresAt: payload.e, owner: payload.o });
+    if (!accepted) this.resetToNew(state);
+    else state.secretIndex = opened.keyIndex;
+    return this.wrap(state);
+  }
+
     return this.unchanged(state) ? undefined : this.#write(state, response);
   }
 
@@ -122,6 +155,10 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
     const plaintext = JSON.stringify(payload);
     const value = await encryptPayload(plaintext, (await this.#keys)[0]!, this.options.cookie.name);
     const cookie = this.sessionCookie(state, value, now);
+    if (this.options.cookieChunks > 1 && (await this.#writeChunked(state, response, plaintext, now))) {
+      Object.assign(state, { isNew: false, regenerated: false, secretIndex: 0, stored: payload.d });
+      return;
+    }
     // A UTF-8 character takes at most 3 bytes: short cookies need no encoding to be measured.
     if (cookie.length * 3 > MAX_COOKIE_BYTES) {
       const size = new TextEncoder().encode(cookie).length;
@@ -134,6 +171,55 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
 
   /** Cookie sessions cannot be found by owner: there is no server-side record to delete. */
   async destroyAll(): Promise<number> {
+  /**
+   * Writes `plaintext` over several cookies when it does not fit in one, and expires the cookies of
+   * the previous layout that this one leaves unused. Returns `false` when one cookie is enough (the
+   * caller writes it); throws `CookieTooLargeError` past `cookieChunks` cookies.
+   */
+  async #writeChunked(state: RequestState, response: SessionResponse, plaintext: string, now: number): Promise<boolean> {
+    const name = this.options.cookie.name;
+    const present = presentChunks(state.request.cookie, name);
+    // The encrypted value's length is known before encrypting: base64url of IV ‖ ciphertext ‖ tag.
+    const sealedBytes = 12 + new TextEncoder().encode(plaintext).length + 16;
+    const valueLength = Math.ceil((sealedBytes * 4) / 3);
+    const attributes = this.sessionCookie(state, '', now).slice(name.length + 1);
+    const overhead = new TextEncoder().encode(name + '=' + attributes).length;
+    if (overhead + valueLength <= MAX_COOKIE_BYTES) {
+      // One cookie is enough again: the chunks of a larger session before it must go.
+      for (const index of present) this.#expire(state, response, chunkName(name, index), now);
+      return false;
+    }
+    // Each chunk's name is two characters longer (`.0` … `.9`), and the first value starts with `n.`.
+    const room = MAX_COOKIE_BYTES - overhead - 2 - 2;
+    const count = Math.ceil(valueLength / room);
+    if (count > this.options.cookieChunks) {
+      throw new CookieTooLargeError(overhead + valueLength, MAX_COOKIE_BYTES * this.options.cookieChunks);
+    }
+    const value = await encryptPayload(plaintext, (await this.#keys)[0]!, chunkedAdditionalData(name, count));
+    const slices = splitChunks(value, count, room);
+    for (const [index, slice] of slices.entries()) {
+      this.setCookieHeader(response, `${chunkName(name, index)}=${slice}${attributes}`);
+    }
+    for (const index of present) if (index >= count) this.#expire(state, response, chunkName(name, index), now);
+    if (state.hadCookie && readCookie(state.request.cookie, name).length > 0) this.#expire(state, response, name, now);
+    return true;
+  }
+
+  /** Expires cookie `cookieName` (a chunk or the single cookie) with the session cookie's path and domain. */
+  #expire(state: RequestState, response: SessionResponse, cookieName: string, now: number): void {
+    this.setCookieHeader(response, serializeCookie('', { ...this.options.cookie, name: cookieName }, this.isSecure(state), 0, now));
+  }
+
+  /** Expires the session cookie and every chunk cookie the request carried. */
+  protected override expireCookie(state: RequestState, response: SessionResponse, now: number): void {
+    const name = this.options.cookie.name;
+    if (this.options.cookieChunks > 1) {
+      for (const index of presentChunks(state.request.cookie, name)) this.#expire(state, response, chunkName(name, index), now);
+      if (readCookie(state.request.cookie, name).length === 0) return;
+    }
+    super.expireCookie(state, response, now);
+  }
+
     throw new SessionConfigError(
       'cookie sessions cannot be ended by owner: the data lives only in browsers. Use a server-side store for "log out everywhere".',
     );
