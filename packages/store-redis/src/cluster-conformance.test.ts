@@ -40,7 +40,7 @@ testStore({
     await started;
     return new RedisStore({ client, prefix });
   },
-  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: false, clear: true, close: true },
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, listByOwner: true, prune: false, clear: true, close: true },
 });
 
 describe('redis cluster layout', () => {

@@ -15,7 +15,7 @@ testStore({
     await (reachable ??= requireRedis());
     return new RedisStore({ url: REDIS_URL, prefix });
   },
-  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: false, clear: true, close: true },
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, listByOwner: true, prune: false, clear: true, close: true },
 });
 
 // The same contract on a client of ioredis 5 (the peer range takes 5 and 6; the store's own
@@ -33,7 +33,7 @@ testStore({
     clients.push(client);
     return new RedisStore({ client: client as never, prefix: `${prefix}v5:` });
   },
-  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, prune: false, clear: true, close: true },
+  capabilities: { touch: true, patch: true, lock: true, destroyByOwner: true, listByOwner: true, prune: false, clear: true, close: true },
 });
 
 // The same contract with the coherent read cache on: every read of the suite goes through it.

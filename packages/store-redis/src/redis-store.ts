@@ -6,6 +6,7 @@ import {
   SessionConfigError,
   StoreUnavailableError,
   type LockOptions,
+  type OwnedRecord,
   type SessionPatch,
   type SessionRecord,
   type Store,
@@ -27,8 +28,8 @@ import {
   TOUCH_SCRIPT,
   UNLOCK_SCRIPT,
 } from './redis-scripts.js';
-
 import { resolveCacheOptions, TrackingCache, type RedisCacheOptions } from './tracking-cache.js';
+
 const STORE_NAME = 'redis';
 const DATA_FIELD = 'data:';
 /** Keys deleted per round trip by `clear()`, and the `COUNT` hint of its `SCAN`. */
@@ -62,7 +63,6 @@ export interface RedisStoreOptions {
    * @default 2000
    */
   timeoutMs?: number;
-}
   /**
    * An in-process read cache that Redis keeps coherent (`CLIENT TRACKING`): a session read again is
    * answered from memory with no round trip, and dropped as soon as any process changes, destroys or
@@ -72,6 +72,7 @@ export interface RedisStoreOptions {
    * @default false
    */
   cache?: boolean | RedisCacheOptions;
+}
 
 /** The scripts registered with `defineCommand`, as the methods ioredis adds to the client. */
 interface ScriptCommands {
@@ -105,9 +106,9 @@ export class RedisStore implements Store {
   private readyWaiter: Promise<void> | undefined;
   private lastError: Error | undefined;
   private closed = false;
-
   /** The coherent read cache, when the `cache` option is on. */
   private readonly cache: TrackingCache | undefined;
+
   constructor(options: RedisStoreOptions = {}) {
     refuseUnknownOptions('RedisStore', options, ['client', 'url', 'prefix', 'timeoutMs', 'cache'], { connectionString: 'the connection URL is `url` (`redis://host:6379`), as in every sess store', uri: 'the connection URL is `url` (`redis://host:6379`), as in every sess store', host: 'pass `url: \'redis://host:6379\'`, or an ioredis `client` of your own', port: 'pass `url: \'redis://host:6379\'`, or an ioredis `client` of your own' });
     const { client, url, prefix = 'sess:', timeoutMs = 2000, cache } = options;
@@ -130,7 +131,6 @@ export class RedisStore implements Store {
     this.ownsClient = client === undefined;
     if (url !== undefined) assertStoreUrl(STORE_NAME, url, ['redis:', 'rediss:']);
     this.client = (client ?? this.createClient(url ?? 'redis://127.0.0.1:6379')) as Client;
-    for (const script of SCRIPTS) {
     const cacheEntries = resolveCacheOptions(STORE_NAME, cache);
     if (cacheEntries !== undefined) {
       if (this.client.isCluster) {
@@ -158,6 +158,7 @@ export class RedisStore implements Store {
         timeoutMs,
       );
     }
+    for (const script of SCRIPTS) {
       // A second store on the same client finds the scripts already there.
       if (typeof (this.client as unknown as Record<string, unknown>)[script.name] !== 'function') {
         this.client.defineCommand(script.name, { numberOfKeys: 1, lua: script.lua });
@@ -267,6 +268,30 @@ export class RedisStore implements Store {
   }
 
   /**
+   * The live sessions of `owner`, through the owner's set of session IDs (no scan of the keyspace):
+   * one read per member. Members of sessions that are gone or changed owner are removed from the set.
+   */
+  async listByOwner(owner: string): Promise<OwnedRecord[]> {
+    const ownerKey = this.ownerKey(owner);
+    return this.run('listByOwner', async () => {
+      const members = (await this.client.smembers(ownerKey)).filter((id) => isValidStoreId(id));
+      // One command per session: on a Cluster each session hash lives in its own slot.
+      const found = await Promise.all(members.map((id) => this.client.hgetall(this.sessionKey(id))));
+      const listed: OwnedRecord[] = [];
+      const stale: string[] = [];
+      members.forEach((id, index) => {
+        const fields = found[index]!;
+        const record = parseRecord(fields);
+        if (record !== undefined && record.owner === owner) listed.push({ id, record });
+        // An expired record may still be renewed (its set entry stays); a gone or re-owned one cannot.
+        else if (fields.createdAt === undefined || (fields.owner !== undefined && fields.owner !== owner)) stale.push(id);
+      });
+      if (stale.length > 0) await this.client.srem(ownerKey, ...stale);
+      return listed;
+    });
+  }
+
+  /**
    * Deletes every session whose owner is `owner`, through the owner's set of session IDs. Entries
    * of sessions that expired or changed owner are skipped (not counted) and removed from the set.
    */
@@ -285,6 +310,8 @@ export class RedisStore implements Store {
       for (let index = 0; index < members.length; index += CLEAR_BATCH) {
         await this.client.srem(ownerKey, ...members.slice(index, index + CLEAR_BATCH));
       }
+      // Redis's invalidations reach this process too, but on another connection: drop them here now.
+      for (const id of members) this.cache?.invalidateWritten(this.sessionKey(id));
       return deleted.reduce<number>((total, count) => total + Number(count), 0);
     });
   }
@@ -310,11 +337,10 @@ export class RedisStore implements Store {
             if (failure) throw failure;
           }
           return next;
-      // Redis's invalidations reach this process too, but on another connection: drop them here now.
-      for (const id of members) this.cache?.invalidateWritten(this.sessionKey(id));
         });
       } while (cursor !== '0');
     }
+    this.cache?.invalidateAll();
   }
 
   /**
@@ -324,6 +350,7 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.cache?.close();
     if (!this.ownsClient) return;
     const client = this.client as Redis;
     if (client.status === 'ready') {
@@ -340,7 +367,6 @@ export class RedisStore implements Store {
       commandTimeout: this.timeoutMs,
       // Commands are sent only once connected (see waitUntilReady); none wait in a queue that would
       // run them after their caller has given up.
-    this.cache?.invalidateAll();
       enableOfflineQueue: false,
       // A command in flight when the connection drops fails at once instead of being replayed later.
       maxRetriesPerRequest: 0,
@@ -350,7 +376,6 @@ export class RedisStore implements Store {
       // After close(), how long a socket that never finished closing may keep the process alive
       // (ioredis waits 2 s by default, even for a socket that failed to connect).
       disconnectTimeout: 200,
-    await this.cache?.close();
     });
     // Failures reach callers as StoreUnavailableError; keep the latest for their message instead of
     // letting ioredis print every reconnection attempt.
@@ -374,6 +399,22 @@ export class RedisStore implements Store {
       return await withTimeout(ready ? ready.then(work) : work(), this.timeoutMs, () => this.timeoutError(operation));
     } catch (error) {
       throw storeFailure(STORE_NAME, operation, error, 'check that Redis is running and reachable; the store reconnects by itself');
+    }
+  }
+
+  /**
+   * Runs a write of session `id`; its cached copy is dropped before (a read sent meanwhile is not
+   * cached) and after (this process's next read goes to Redis), whatever the outcome.
+   */
+  private async write(operation: string, id: string, work: () => Promise<void>): Promise<void> {
+    const cache = this.cache;
+    if (cache === undefined) return this.run(operation, work);
+    const key = this.sessionKey(id);
+    cache.invalidateWritten(key);
+    try {
+      await this.run(operation, work);
+    } finally {
+      cache.invalidateWritten(key);
     }
   }
 
@@ -402,22 +443,6 @@ export class RedisStore implements Store {
         else resolve();
       };
       const onReady = () => settle();
-  /**
-   * Runs a write of session `id`; its cached copy is dropped before (a read sent meanwhile is not
-   * cached) and after (this process's next read goes to Redis), whatever the outcome.
-   */
-  private async write(operation: string, id: string, work: () => Promise<void>): Promise<void> {
-    const cache = this.cache;
-    if (cache === undefined) return this.run(operation, work);
-    const key = this.sessionKey(id);
-    cache.invalidateWritten(key);
-    try {
-      await this.run(operation, work);
-    } finally {
-      cache.invalidateWritten(key);
-    }
-  }
-
       const onEnd = () => settle(this.clientClosedError(operation));
       client.once('ready', onReady);
       client.once('end', onEnd);
