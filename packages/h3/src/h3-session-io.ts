@@ -6,6 +6,7 @@ import { SessionConfigError, type SessionRequest, type SessionResponse } from '@
 import {
   appendResponseHeader,
   getRequestHeader,
+  getRequestHost,
   getRequestIP,
   getRequestProtocol,
   getResponseHeader,
@@ -19,6 +20,7 @@ import {
  */
 export class H3SessionRequest implements SessionRequest {
   readonly cookie: string | undefined;
+  readonly method: string;
   readonly #event: H3Event;
   readonly #ip: ((event: H3Event) => string | undefined) | undefined;
 
@@ -26,6 +28,32 @@ export class H3SessionRequest implements SessionRequest {
     this.#event = event;
     this.#ip = ip;
     this.cookie = getRequestHeader(event, 'cookie');
+    this.method = event.method;
+  }
+
+  get origin(): string | undefined {
+    return getRequestHeader(this.#event, 'origin');
+  }
+
+  get secFetchSite(): string | undefined {
+    return getRequestHeader(this.#event, 'sec-fetch-site');
+  }
+
+  /** `X-Forwarded-Host` when present, like `secure` believes `X-Forwarded-Proto`: the two make the app's origin. */
+  get host(): string {
+    return getRequestHost(this.#event, { xForwardedHost: true });
+  }
+
+  /** The path the client asked for (before any router or `useBase` prefix was taken off), without the query. */
+  get path(): string {
+    const request = this.#event.node.req as { originalUrl?: string; url?: string };
+    const url = request.originalUrl ?? request.url ?? '/';
+    const query = url.indexOf('?');
+    return query === -1 ? url : url.slice(0, query);
+  }
+
+  header(name: string): string | undefined {
+    return getRequestHeader(this.#event, name);
   }
 
   /**

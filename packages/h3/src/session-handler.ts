@@ -116,7 +116,8 @@ function clientLeft(event: H3Event): boolean {
 /**
  * Rethrows a failure of the session itself as h3's error, with the sess error as its `cause`
  * (h3 would otherwise keep only the driver's error below it) and its status: 503 for
- * `StoreUnavailableError` and `LockTimeoutError`, so that h3's and Nitro's error handlers answer it.
+ * `StoreUnavailableError` and `LockTimeoutError`, 403 for `CsrfError`, so that h3's and Nitro's
+ * error handlers answer it.
  */
 function toH3Error(error: unknown): never {
   if (!SessError.isInstance(error)) throw error;

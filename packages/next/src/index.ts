@@ -3,6 +3,7 @@ export {
   type NextSessions,
   type NextSessionsOptions,
   type SessionProxy,
+  type SessionFailure,
   type SessionRouteHandler,
 } from './next-sessions.js';
 export { ReadonlySession } from './readonly-session.js';

@@ -201,6 +201,18 @@ describe('@sess/next in a Next.js 16 app (next build && next start)', () => {
     expect(await (await jar.fetch('/api/count', { method: 'POST' })).json()).toEqual({ count: 2 });
   });
 
+  it("refuses a cross-site POST with 403 before the handler runs, and serves the app's own origin", async () => {
+    const jar = new CookieJar(base);
+    await jar.fetch('/api/count', { method: 'POST' });
+    const refused = await jar.fetch('/api/count', { method: 'POST', headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'http://evil.example' } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toBe('[sess] cross-site request refused');
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    expect((await jar.fetch('/api/count', { method: 'POST', headers: { Origin: 'http://127.0.0.2:1' } })).status).toBe(403);
+    const own = await jar.fetch('/api/count', { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-origin', Origin: base } });
+    expect(await own.json()).toEqual({ count: 2 });
+  });
+
   it('serves a new visitor for a tampered, unknown or malformed cookie: never a 500', async () => {
     const jar = new CookieJar(base);
     await jar.fetch('/api/count', { method: 'POST' });

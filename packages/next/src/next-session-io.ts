@@ -24,17 +24,45 @@ export type AddressOf = (headers: HeaderSource) => string | undefined;
  */
 export class NextSessionRequest implements SessionRequest {
   readonly cookie: string | null;
+  readonly method: string;
+  readonly path: string | undefined;
   readonly #headers: HeaderSource;
   readonly #ip: AddressOf | undefined;
 
-  constructor(headers: HeaderSource, ip: AddressOf | undefined) {
+  /**
+   * @param method - the request's method; a Server Action's is always `POST`.
+   * @param path - the URL path, when known (a Server Action does not see it).
+   */
+  constructor(headers: HeaderSource, ip: AddressOf | undefined, method: string, path: string | undefined) {
     this.#headers = headers;
     this.#ip = ip;
     this.cookie = headers.get('cookie');
+    this.method = method;
+    this.path = path;
+  }
+
+  get origin(): string | null {
+    return this.#headers.get('origin');
+  }
+
+  get secFetchSite(): string | null {
+    return this.#headers.get('sec-fetch-site');
+  }
+
+  /**
+   * `X-Forwarded-Host`, which Next's server sets from `Host` when no proxy did, like the scheme of
+   * `secure`: the two make the app's origin for the CSRF check.
+   */
+  get host(): string | undefined {
+    return firstValue(this.#headers.get('x-forwarded-host') ?? this.#headers.get('host'));
+  }
+
+  header(name: string): string | undefined {
+    return this.#headers.get(name) ?? undefined;
   }
 
   get secure(): boolean {
-    return this.#headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+    return firstValue(this.#headers.get('x-forwarded-proto')) === 'https';
   }
 
   get ip(): string | undefined {
@@ -44,6 +72,11 @@ export class NextSessionRequest implements SessionRequest {
   get userAgent(): string | undefined {
     return this.#headers.get('user-agent') ?? undefined;
   }
+}
+
+/** The first of a header's comma-separated values (the one the client's nearest proxy wrote). */
+function firstValue(header: string | null): string | undefined {
+  return header?.split(',')[0]?.trim() || undefined;
 }
 
 /**

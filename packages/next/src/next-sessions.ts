@@ -4,6 +4,7 @@
  * request lifecycle), and read the session in Server Components, where Next forbids writing.
  */
 import {
+  CsrfError,
   LockTimeoutError,
   SessionRun,
   StoreUnavailableError,
@@ -29,12 +30,16 @@ export interface NextSessionsOptions {
    */
   ip?: AddressOf;
   /**
-   * The answer of a Route Handler or proxy when the store fails while opening or saving the
-   * session (`StoreUnavailableError`, or `LockTimeoutError` with `locking`).
-   * @default a 503 with sess's generic message, as plain text, and `Retry-After: 1`
+   * The answer of a Route Handler or proxy when the session refuses the request or cannot be kept:
+   * `StoreUnavailableError` (503), `LockTimeoutError` (503, with `locking`), `CsrfError` (403, a
+   * cross-site request or a missing CSRF token).
+   * @default the error's own `getResponse()`: its status and sess's message, which says nothing about the store or the request
    */
-  storeFailure?: (error: StoreUnavailableError | LockTimeoutError, request: Request) => Response | Promise<Response>;
+  failureResponse?: (error: SessionFailure, request: Request) => Response | Promise<Response>;
 }
+
+/** The errors a Route Handler or proxy answers through `failureResponse`. */
+export type SessionFailure = StoreUnavailableError | LockTimeoutError | CsrfError;
 
 /** A Route Handler with the session first: `(session, request, context) => Response`. */
 export type SessionRouteHandler<T extends object, Context> = (
@@ -88,15 +93,20 @@ export function nextSessions<T extends object = SessionValues>(
   options: NextSessionsOptions = {},
 ): NextSessions<T> {
   const sessions = toSessionInterface(sessionsOrOptions);
-  const storeFailure = options.storeFailure ?? ((error) => serviceUnavailable(error));
+  const failureResponse = options.failureResponse ?? ((error) => error.getResponse());
 
-  /** Opens the session of the current request (Route Handler or Server Action) and runs `work` with it. */
+  /**
+   * Opens the session of the current request (Route Handler or Server Action) and runs `work` with
+   * it. `request` is the Route Handler's; a Server Action has none (it is always a `POST`).
+   */
   async function withCookies<R>(
     work: (session: Session<T>) => Promise<R>,
-    abandoned?: () => boolean,
+    request?: NextRequest,
   ): Promise<{ result: R; saved: CookieStoreResponse }> {
     const cookieStore = await cookies();
-    const run = await SessionRun.open(sessions, new NextSessionRequest(await headers(), options.ip), abandoned);
+    const sessionRequest = new NextSessionRequest(await headers(), options.ip, request?.method ?? 'POST', request?.nextUrl.pathname);
+    const abandoned = request === undefined ? undefined : () => request.signal.aborted;
+    const run = await SessionRun.open(sessions, sessionRequest, abandoned);
     let result: R;
     try {
       result = await work(run.session);
@@ -117,13 +127,10 @@ export function nextSessions<T extends object = SessionValues>(
     route<Context>(handler: SessionRouteHandler<T, Context>) {
       return async (request: NextRequest, context: Context) => {
         try {
-          const { result, saved } = await withCookies(
-            async (session) => handler(session, request, context),
-            () => request.signal.aborted,
-          );
+          const { result, saved } = await withCookies(async (session) => handler(session, request, context), request);
           return withHeaders(result, saved.headers);
         } catch (error) {
-          if (StoreUnavailableError.isInstance(error) || LockTimeoutError.isInstance(error)) return storeFailure(error, request);
+          if (isSessionFailure(error)) return failureResponse(error, request);
           throw error;
         }
       };
@@ -132,7 +139,8 @@ export function nextSessions<T extends object = SessionValues>(
       return async (...args: Args) => (await withCookies((session) => action(session, ...args))).result;
     },
     read: cache(async () => {
-      const session = await sessions.open(new NextSessionRequest(await headers(), options.ip));
+      // Rendering is a GET: the CSRF checks have nothing to guard.
+      const session = await sessions.open(new NextSessionRequest(await headers(), options.ip, 'GET', undefined));
       try {
         await session.load();
       } finally {
@@ -144,7 +152,8 @@ export function nextSessions<T extends object = SessionValues>(
     proxy(handler: SessionProxy<T>) {
       return async (request: NextRequest, event: NextFetchEvent) => {
         try {
-          const run = await SessionRun.open(sessions, new NextSessionRequest(request.headers, options.ip), () => request.signal.aborted);
+          const sessionRequest = new NextSessionRequest(request.headers, options.ip, request.method, request.nextUrl.pathname);
+          const run = await SessionRun.open(sessions, sessionRequest, () => request.signal.aborted);
           let answer: Response;
           try {
             answer = (await handler(run.session, request, event)) ?? NextResponse.next();
@@ -156,7 +165,7 @@ export function nextSessions<T extends object = SessionValues>(
           await run.save(response);
           return response.response;
         } catch (error) {
-          if (StoreUnavailableError.isInstance(error) || LockTimeoutError.isInstance(error)) return storeFailure(error, request);
+          if (isSessionFailure(error)) return failureResponse(error, request);
           throw error;
         }
       };
@@ -190,7 +199,7 @@ function withHeaders(response: Response, sessionHeaders: Map<string, string>): R
   return target;
 }
 
-/** The default answer for a store failure: 503, the core's message (nothing about the store). */
-function serviceUnavailable(error: StoreUnavailableError | LockTimeoutError): Response {
-  return new Response(error.message, { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' } });
+/** Whether `error` is one the session answers itself (a store down, a lock not had, a forged request). */
+function isSessionFailure(error: unknown): error is SessionFailure {
+  return StoreUnavailableError.isInstance(error) || LockTimeoutError.isInstance(error) || CsrfError.isInstance(error);
 }
