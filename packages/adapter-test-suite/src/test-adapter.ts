@@ -18,9 +18,10 @@ export interface TestAdapterOptions {
   /** Starts the framework's app with the adapter and the suite's routes. */
   serve: ServeAdapter;
   /**
-   * Whether the app `serve` builds trusts a proxy's `X-Forwarded-Proto` (Express `trust proxy`, Koa
-   * `proxy`): the suite then checks that such a request gets a `Secure` cookie and a plain one does
-   * not. Frameworks without a proxy setting test `Secure` their own way.
+   * Whether the app `serve` builds trusts a proxy's `X-Forwarded-Proto` and `X-Forwarded-Host`
+   * (Express `trust proxy`, Koa `proxy`): the suite then checks that such a request gets a `Secure`
+   * cookie and a plain one does not, and that the CSRF origin check takes the app's origin from
+   * them. Frameworks without a proxy setting test `Secure` their own way.
    * @default false
    */
   trustsProxy?: boolean;
