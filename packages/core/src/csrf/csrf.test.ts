@@ -99,6 +99,27 @@ describe('the origin check', () => {
     expect(error.getResponse().status).toBe(403);
   });
 
+  it('rejects runSession before the handler: no header written, no store call, no lock taken', async () => {
+    const { sessions, store } = setup({ locking: true });
+    const first = await request(sessions, { cookie: undefined, ...APP, method: 'POST' }, (session) => session.set('n', 1));
+    const calls = (store as RecordingStore).calls.length;
+    const response = new TestResponse();
+    let ran = false;
+    const refused = runSession(
+      sessions,
+      { cookie: first.cookie, ...APP, method: 'DELETE', secFetchSite: 'cross-site' },
+      async () => {
+        ran = true;
+      },
+      () => response,
+    );
+    expect((await refusal(refused)).reason).toBe('cross-site');
+    expect([ran, response.headers.size, response.setCookies]).toEqual([false, 0, []]);
+    expect((store as RecordingStore).calls.length).toBe(calls);
+    const served = await request(sessions, { cookie: first.cookie, ...APP, method: 'POST' }, (session) => session.get('n'));
+    expect(served.result).toBe(1);
+  });
+
   it('knows the unsafe methods', () => {
     expect(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'get', undefined].map(isUnsafeMethod)).toEqual([false, false, false, false, false, false]);
     expect(['POST', 'PUT', 'PATCH', 'DELETE', 'delete', 'PROPPATCH'].map(isUnsafeMethod)).toEqual([true, true, true, true, true, true]);

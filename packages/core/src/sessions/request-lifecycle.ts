@@ -32,7 +32,8 @@ export class SessionRun<T extends object = SessionValues> {
   /**
    * Opens the session of `request`. When the client left while it was opening (and waiting for a
    * lock), the run is abandoned at once: the lock is given back and nothing will be saved. Rejects
-   * like `open` (`StoreUnavailableError`, `LockTimeoutError`).
+   * like `open` (`StoreUnavailableError`, `LockTimeoutError`, and `CsrfError` for a cross-site
+   * request the CSRF checks refuse: then nothing was opened, read or locked).
    */
   static async open<T extends object>(
     sessions: SessionInterface<T>,
@@ -94,8 +95,9 @@ export class SessionRun<T extends object = SessionValues> {
  * lock is released on every path. `respond` receives the handler's error, if any, so that an
  * adapter can put the session's headers where its framework's error response keeps them.
  *
- * Resolves with what `handle` resolved with; rejects with the handler's error, or with the store's
- * (`StoreUnavailableError`) when opening or saving failed.
+ * Resolves with what `handle` resolved with; rejects with the handler's error, with the store's
+ * (`StoreUnavailableError`) when opening or saving failed, or with `CsrfError` (403) before
+ * `handle` runs when the CSRF checks refuse the request.
  */
 export async function runSession<T extends object, R>(
   sessions: SessionInterface<T>,
