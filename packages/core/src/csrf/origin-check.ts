@@ -25,6 +25,11 @@ export type CsrfRefusal =
  */
 export function isUnsafeMethod(method: string | undefined): boolean {
   switch (method) {
+    case 'POST':
+    case 'PUT':
+    case 'PATCH':
+    case 'DELETE':
+      return true;
     case undefined:
     case 'GET':
     case 'HEAD':
@@ -49,8 +54,7 @@ export function isGuarded(request: SessionRequest, csrf: ResolvedCsrf): boolean 
  */
 export function refusedOrigin(request: SessionRequest, csrf: ResolvedCsrf): CsrfRefusal | undefined {
   const origin = request.origin ?? undefined;
-  const allowed = origin !== undefined && csrf.allowedOrigins.has(origin.toLowerCase());
-  if (allowed) return undefined;
+  if (origin !== undefined && csrf.allowedOrigins.size > 0 && csrf.allowedOrigins.has(origin.toLowerCase())) return undefined;
   switch (request.secFetchSite?.toLowerCase()) {
     case 'same-origin':
     case 'none': // typed into the address bar, a bookmark: no other site was involved
@@ -70,6 +74,8 @@ function isOwnOrigin(origin: string, request: SessionRequest): boolean {
   if (host === undefined || host === '') return false;
   const secure = request.secure === true;
   const scheme = secure ? 'https://' : 'http://';
+  // Browsers send origins in lower case without the default port, and so do most Host headers.
+  if (origin.length === scheme.length + host.length && origin.startsWith(scheme) && origin.endsWith(host)) return true;
   if (origin.length < scheme.length || origin.slice(0, scheme.length).toLowerCase() !== scheme) return false;
   return withoutDefaultPort(origin.slice(scheme.length).toLowerCase(), secure) === withoutDefaultPort(host.toLowerCase(), secure);
 }
