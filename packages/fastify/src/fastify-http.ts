@@ -12,12 +12,43 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  */
 export class RequestView implements SessionRequest {
   readonly cookie: string | undefined;
+  readonly method: string;
   readonly #request: FastifyRequest;
 
   constructor(request: FastifyRequest) {
     this.#request = request;
     // Node joins several Cookie headers with '; ' already.
     this.cookie = request.headers.cookie;
+    this.method = request.method;
+  }
+
+  get origin(): string | undefined {
+    return this.#request.headers.origin;
+  }
+
+  get secFetchSite(): string | undefined {
+    return this.header('sec-fetch-site');
+  }
+
+  /**
+   * The host and port the client addressed: Fastify 5's `request.host`, Fastify 4's
+   * `request.hostname` (which still had the port); both take `X-Forwarded-Host` only where
+   * `trustProxy` trusts the peer, as `protocol` does for `secure`.
+   */
+  get host(): string | undefined {
+    const request = this.#request as FastifyRequest & { host?: string };
+    return request.host ?? request.hostname;
+  }
+
+  get path(): string {
+    const url = this.#request.url;
+    const query = url.indexOf('?');
+    return query === -1 ? url : url.slice(0, query);
+  }
+
+  header(name: string): string | undefined {
+    const value = this.#request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
   }
 
   get secure(): boolean {

@@ -121,6 +121,42 @@ describe.each([
     }
   });
 
+  it('answers a cross-site POST 403 through Fastify’s default error handler, before the route runs; a form’s _csrf is checked by the route', async () => {
+    const store = new MapStore();
+    let ran = 0;
+    const server = await serveApp(Fastify, async (app) => {
+      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, text, done) =>
+        done(null, Object.fromEntries(new URLSearchParams(text as string))),
+      );
+      await app.register(session({ store, secret: TEST_SECRET, csrf: { token: true } }));
+      app.get('/form', async (request) => request.session.csrfToken());
+      app.post<{ Body: { _csrf?: string } }>('/cart', async (request) => {
+        ran += 1;
+        request.session.verifyCsrfToken(request.body._csrf);
+        request.session.set('count', 1);
+        return 'added';
+      });
+    });
+    try {
+      const jar = new CookieJar(server.url);
+      const token = await (await jar.fetch('/form')).text();
+      const form = (value: string) => ({
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: value }).toString(),
+      });
+      const crossSite = await jar.fetch('/cart', { ...form(token), headers: { ...form(token).headers, 'Sec-Fetch-Site': 'cross-site' } });
+      expect(crossSite.status).toBe(403);
+      expect(crossSite.headers.getSetCookie()).toEqual([]);
+      expect(ran).toBe(0);
+      expect((await jar.fetch('/cart', form('wrong'))).status).toBe(403);
+      const added = await jar.fetch('/cart', form(token));
+      expect(await added.text()).toBe('added');
+    } finally {
+      await server.close();
+    }
+  });
+
   describe('encapsulation', () => {
     it('opens sessions only in the scope that registered the plugin and the scopes inside it', async () => {
       const store = new MapStore();

@@ -65,6 +65,11 @@ interface RunCarrier {
  * `request.session` (typed by `SessionData`), or `plugin.of(request)` (typed by `T`), is then available in the routes of the scope the plugin is registered in and of
  * the scopes inside it; routes of other scopes never open a session.
  *
+ * The core's CSRF checks run when the session opens, in `onRequest`: a refused cross-site request
+ * goes to the error handler as a `CsrfError` (403) before the body is read or the route runs. The
+ * body is not parsed yet at that moment, so a form's `_csrf` token is verified by the route
+ * (`request.session.verifyCsrfToken(...)`); the `X-CSRF-Token` header is checked on opening.
+ *
  * Saving happens in `onSend`, after the route (and the error handler, when something failed) made
  * the reply, before Fastify writes its headers: the client's next request always sees the change,
  * and a store failure goes to the error handler (a `StoreUnavailableError`, status 503) in place of

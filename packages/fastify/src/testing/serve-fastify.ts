@@ -51,6 +51,10 @@ export function serveFastify(create: typeof Fastify, setup?: AppSetup): ServeAda
   return (sessionsOrOptions, routes) =>
     serveApp(create, async (app) => {
       await setup?.(app);
+      // Forms, as @fastify/formbody would read them (the suite's CSRF scenarios post forms).
+      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, text, done) =>
+        done(null, Object.fromEntries(new URLSearchParams(text as string))),
+      );
       await app.register(session(sessionsOrOptions));
       for (const route of routes.list) {
         app.route({
