@@ -88,6 +88,8 @@ describe('the origin check', () => {
     await expect(sessions.open({ ...hook, path: '/webhooks/stripe' })).resolves.toBeDefined();
     await refusal(sessions.open({ ...hook, path: '/login' }));
     await expect(setup({ csrf: false }).sessions.open(hook)).resolves.toBeDefined();
+    const failing = setup({ csrf: { skip: () => { throw new RangeError('skip failed'); } } }).sessions;
+    await expect(failing.open(hook)).rejects.toThrow(RangeError);
   });
 
   it('reports refusals to onEvent, with the origin; the error says nothing about the request', async () => {

@@ -109,7 +109,14 @@ export abstract class BaseSessions<T extends object> {
    */
   open(request: SessionRequest): Promise<Session<T>> {
     const csrf = this.options.csrf;
-    if (csrf === undefined || !isGuarded(request, csrf)) return this.openSession(request);
+    let guarded: boolean;
+    try {
+      guarded = csrf !== undefined && isGuarded(request, csrf);
+    } catch (error) {
+      // An app's `skip` that throws: a rejection like every other failure of `open`.
+      return Promise.reject(error);
+    }
+    if (!guarded || csrf === undefined) return this.openSession(request);
     const refusal = refusedOrigin(request, csrf);
     if (refusal !== undefined) {
       this.#reportCsrf(refusal, request.origin ?? undefined);
