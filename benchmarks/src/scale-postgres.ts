@@ -16,7 +16,7 @@ const DATA = '{"userId":"u_8f3a2c19","name":"Ada Lovelace","roles":["admin"],"co
 
 const pool = new pg.Pool({ connectionString: URL, max: 1 });
 const store = new PostgresStore({ url: URL, tableName: TABLE });
-/** The store ID of row `n`: 32 hex characters, spread over the index as hashed IDs are. */
+/** The store ID of row `n`, in SQL: 32 hex characters, spread over the index as hashed IDs are. */
 const idOf = (n: number) => `md5('${n}')`;
 
 async function insert(from: number, to: number): Promise<void> {
@@ -41,11 +41,27 @@ async function measure(rows: number): Promise<string> {
     if (record === undefined) throw new Error(`row ${sample} not found`);
     if (index >= GETS) times.push(elapsed);
   }
+  // The server's own work, which the machine's other jobs disturb far less: execution time and
+  // pages touched of the lookup, from EXPLAIN ANALYZE on 200 of the IDs.
+  const executions: number[] = [];
+  const pages: number[] = [];
+  for (const sample of ids.slice(0, 200)) {
+    const explained = await pool.query(
+      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT data::text AS data, created_at, expires_at, owner FROM ${TABLE} WHERE id = $1 AND expires_at > $2`,
+      [sample, Date.now()],
+    );
+    const [report] = explained.rows[0]['QUERY PLAN'] as Array<{ 'Execution Time': number; Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }>;
+    executions.push(report!['Execution Time']);
+    pages.push(report!.Plan['Shared Hit Blocks'] + report!.Plan['Shared Read Blocks']);
+  }
+  executions.sort((a, b) => a - b);
+  pages.sort((a, b) => a - b);
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(3);
   const size = (await pool.query(`SELECT pg_size_pretty(pg_total_relation_size('${TABLE}')) AS size`)).rows[0].size;
   const scan = plan.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join(' / ').split(' / ')[0];
-  return `| ${rows.toLocaleString('en-US')} | ${at(0.5)} ms | ${at(0.99)} ms | ${size} | ${scan} |`;
+  const server = `${executions[100]!.toFixed(3)} ms, ${pages[100]} pages`;
+  return `| ${rows.toLocaleString('en-US')} | ${at(0.5)} ms | ${at(0.99)} ms | ${server} | ${size} | ${scan} |`;
 }
 
 const lines: string[] = [];
@@ -61,8 +77,8 @@ try {
   lines.push(await measure(ROWS));
   const version = (await pool.query('SHOW server_version')).rows[0].server_version;
   console.log(`PostgreSQL ${version}: store.get on random existing sessions, one at a time, ${GETS} timed after ${GETS} warm-up (inserting ${ROWS - 1000} rows: ${insertSeconds} s)`);
-  console.log('| rows | p50 | p99 | table + indexes | plan |');
-  console.log('| --: | --: | --: | --: | --- |');
+  console.log('| rows | p50 | p99 | in the server (median of EXPLAIN ANALYZE) | table + indexes | plan |');
+  console.log('| --: | --: | --: | --: | --: | --- |');
   for (const line of lines) console.log(line);
 } finally {
   await pool.query(`DROP TABLE IF EXISTS ${TABLE}`);
