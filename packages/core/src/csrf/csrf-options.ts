@@ -96,7 +96,13 @@ export function resolveCsrf(options: CsrfOptions | boolean | undefined): Resolve
   if (options.skip !== undefined && typeof options.skip !== 'function') {
     throw new SessionConfigError('csrf `skip` takes a function of the request that returns true for requests to leave alone');
   }
+  if (options.allowSameSite !== undefined && typeof options.allowSameSite !== 'boolean') {
+    throw new SessionConfigError(`csrf \`allowSameSite\` takes true or false, not ${JSON.stringify(options.allowSameSite)}`);
+  }
   const token = options.token;
+  if (token !== undefined && typeof token !== 'boolean' && (typeof token !== 'object' || token === null)) {
+    throw new SessionConfigError('csrf `token` takes true, false, or `{ header, field }`');
+  }
   if (typeof token === 'object' && token !== null) refuseUnknownOptions('createSessions({ csrf: { token } })', token, TOKEN_OPTION_NAMES);
   const header = (typeof token === 'object' && token?.header) || 'x-csrf-token';
   const field = (typeof token === 'object' && token?.field) || '_csrf';

@@ -138,6 +138,8 @@ describe('csrf options', () => {
     expect(() => setup({ csrf: { token: { header: 'bad header' } } })).toThrow(/not a valid header name/);
     expect(() => setup({ csrf: { skip: true as never } })).toThrow(/function/);
     expect(() => setup({ csrf: 'on' as never })).toThrow(/options object/);
+    expect(() => setup({ csrf: { allowSameSite: 'yes' as never } })).toThrow(/true or false/);
+    expect(() => setup({ csrf: { token: 'on' as never } })).toThrow(/`token` takes/);
   });
 });
 
