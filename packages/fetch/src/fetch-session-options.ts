@@ -2,7 +2,7 @@
  * What only the fetch adapter needs besides the options of `createSessions`, checked once at
  * construction.
  */
-import { refuseUnknownOptions, type LockTimeoutError, type StoreUnavailableError } from '@sess/core';
+import { refuseUnknownOptions, type CsrfError, type LockTimeoutError, type StoreUnavailableError } from '@sess/core';
 
 /**
  * Options of `withSession` and `sessionMiddleware`. `A` is what the runtime passes after the
@@ -17,12 +17,13 @@ export interface FetchSessionOptions<A extends unknown[] = []> {
    */
   ip?: (request: Request, ...args: A) => string | undefined;
   /**
-   * The answer when the store fails (`StoreUnavailableError`) or a session's lock is not free in
-   * time (`LockTimeoutError`), while opening or saving. Runtimes turn a thrown error into a 500,
-   * so the adapter answers itself.
-   * @default the error's own `getResponse()`: 503, `Retry-After: 1`, a message that says nothing about the store
+   * The answer when the store fails (`StoreUnavailableError`), a session's lock is not free in time
+   * (`LockTimeoutError`) or a cross-site request is refused (`CsrfError`), while opening, saving or
+   * during the handler (a lazy `load()`, a missing CSRF token). Runtimes turn a thrown error into a
+   * 500, so the adapter answers itself.
+   * @default the error's own `getResponse()`: 503 with `Retry-After: 1`, or 403; messages that say nothing about the store or the request
    */
-  onUnavailable?: (error: StoreUnavailableError | LockTimeoutError, request: Request) => Response | Promise<Response>;
+  onSessionError?: (error: StoreUnavailableError | LockTimeoutError | CsrfError, request: Request) => Response | Promise<Response>;
   /**
    * The answer for an error the handler threw. The session is saved as for any answer and its
    * headers go on this one, so that what the handler changed before failing (a `regenerate()`
@@ -34,7 +35,7 @@ export interface FetchSessionOptions<A extends unknown[] = []> {
   onError?: (error: unknown, request: Request) => Response | Promise<Response>;
 }
 
-const OPTION_NAMES = ['ip', 'onUnavailable', 'onError'] as const;
+const OPTION_NAMES = ['ip', 'onSessionError', 'onError'] as const;
 
 /** Refuses a misspelled or foreign option name at construction, with a hint. */
 export function checkFetchSessionOptions(where: string, options: object | undefined): void {

@@ -1,17 +1,17 @@
-/** The handler's `Response` as the core sees it, changed only through a copy. */
+/** The handler's `Response` as the core sees it. */
 import type { SessionResponse } from '@sess/core';
 
 /**
- * Writes the session's headers onto a copy of the handler's response, made at the first write:
- * the headers of `Response.redirect()`, `Response.json()` in some runtimes and a `fetch()` result
- * are immutable, and a response the app keeps and returns again (a `const notFound = new
- * Response(null, { status: 404 })`) must not carry one visitor's cookie to the next. The copy
- * takes the same body stream, so a streamed body stays streamed.
+ * Writes the session's headers onto the handler's response, or onto a copy of it when its headers
+ * are immutable (`Response.redirect()`, a `fetch()` result): the copy, made at
+ * the first refused write, keeps the status, the headers and the same body stream, so a streamed
+ * body stays streamed. Writable headers are written in place: a copy would cost every response
+ * its runtime's fast path (`@hono/node-server` sends a string body directly, but a copied body as
+ * a stream).
  */
 export class ResponseHeaders implements SessionResponse {
-  /** The response to send: the handler's, or its copy once a header was written. */
+  /** The response to send: the handler's, or its copy once a write was refused. */
   response: Response;
-  #copied = false;
 
   constructor(response: Response) {
     this.response = response;
@@ -22,25 +22,33 @@ export class ResponseHeaders implements SessionResponse {
   }
 
   setHeader(name: string, value: string): void {
-    this.#writable().set(name, value);
+    this.#write((headers) => headers.set(name, value));
   }
 
   appendHeader(name: string, value: string): void {
-    this.#writable().append(name, value);
+    this.#write((headers) => headers.append(name, value));
   }
 
-  #writable(): Headers {
-    if (!this.#copied) {
-      this.#copied = true;
-      // A status below 200 (a WebSocket upgrade's 101) cannot be given to `new Response`, and the
-      // response is this request's own: its headers are written in place.
-      // A fresh `Headers`, not the response as `init`: node-server's `Response` would keep the
-      // original (immutable) headers object.
-      const { body, status, statusText, headers } = this.response;
-      if (status >= 200) this.response = new Response(body, { status, statusText, headers: new Headers(headers) });
+  #write(write: (headers: Headers) => void): void {
+    try {
+      write(this.response.headers);
+    } catch (error) {
+      // Immutable headers refuse every write with a TypeError, the first one included: nothing was
+      // written yet. Anything else is not ours to hide.
+      if (!(error instanceof TypeError)) throw error;
+      this.response = copyOf(this.response);
+      write(this.response.headers);
     }
-    return this.response.headers;
   }
+}
+
+/**
+ * A response like `response` with headers of its own. A fresh `Headers`, not `response` as the
+ * `init`: node-server's `Response` would keep the original, immutable headers object.
+ */
+function copyOf(response: Response): Response {
+  const { body, status, statusText, headers } = response;
+  return new Response(body, { status, statusText, headers: new Headers(headers) });
 }
 
 /** Where the headers of a session go when the handler threw: there is no response to put them on. */

@@ -3,7 +3,7 @@ import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET } from '@ses
 import { createSessions, SessionConfigError, type Session, type SessionValues } from '@sess/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { getSession, sessionMiddleware, withSession } from './index.js';
-import { releaseGatedBody, serveFetch, SHARED } from './testing/serve-fetch.js';
+import { releaseGatedBody, serveFetch } from './testing/serve-fetch.js';
 
 const counter = async (_request: Request, session: Session<SessionValues>) => {
   const count = (session.get('count') ?? 0) + 1;
@@ -28,33 +28,42 @@ describe('withSession: the responses it answers', () => {
     expect(rest).toBe('done');
   });
 
-  it('never writes on a response object the app returns to every visitor', async () => {
-    const { jar, url } = await start();
-    const first = await jar.fetch('/answer?via=shared');
-    expect(first.status).toBe(204);
-    expect(first.headers.getSetCookie()).toHaveLength(1);
-    const other = await new CookieJar(url).fetch('/answer?via=shared');
-    expect(other.headers.getSetCookie()).toHaveLength(1);
-    expect(other.headers.getSetCookie()[0]).not.toBe(first.headers.getSetCookie()[0]);
-    expect(SHARED.headers.has('Set-Cookie')).toBe(false);
-    expect(SHARED.headers.has('Vary')).toBe(false);
+  it('writes on the response itself when its headers are writable, and on a copy when they are immutable', async () => {
+    const sessions = createSessions({ store: new MapStore(), secret: TEST_SECRET });
+    const own = new Response('ok');
+    const writable = await withSession(sessions, (_request, session) => (session.set('seen', true), own))(new Request('http://app.test/'));
+    expect(writable).toBe(own);
+    expect(own.headers.getSetCookie()).toHaveLength(1);
+    const redirect = Response.redirect('http://app.test/next', 303);
+    const copied = await withSession(sessions, (_request, session) => (session.set('seen', true), redirect))(new Request('http://app.test/'));
+    expect(copied).not.toBe(redirect);
+    expect(copied.status).toBe(303);
+    expect(copied.headers.get('Location')).toBe('http://app.test/next');
+    expect(copied.headers.getSetCookie()).toHaveLength(1);
+    expect(redirect.headers.getSetCookie()).toEqual([]);
   });
 
-  it('keeps the status, status text and headers of the response it copies', async () => {
-    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (_request, session) => {
-      session.set('seen', true);
-      const response = Response.json({ ok: true }, { status: 201, statusText: 'Made', headers: { 'X-Own': 'kept' } });
-      response.headers.append('Set-Cookie', 'theme=dark; Path=/');
-      return response;
+  it('keeps the status, status text, headers and body of a fetch() result it copies', async () => {
+    const upstream = await listen((_request, response) => {
+      response.writeHead(201, 'Made', { 'X-Own': 'kept', 'Set-Cookie': 'theme=dark; Path=/', 'Content-Type': 'application/json' });
+      response.end('{"ok":true}');
     });
-    const response = await handler(new Request('http://app.test/'));
-    expect(response.status).toBe(201);
-    expect(response.statusText).toBe('Made');
-    expect(response.headers.get('X-Own')).toBe('kept');
-    expect(response.headers.get('Content-Type')).toContain('application/json');
-    expect(response.headers.getSetCookie()).toHaveLength(2);
-    expect(response.headers.getSetCookie()[0]).toBe('theme=dark; Path=/');
-    expect(await response.json()).toEqual({ ok: true });
+    try {
+      const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (_request, session) => {
+        session.set('seen', true);
+        return fetch(upstream.url);
+      });
+      const response = await handler(new Request('http://app.test/'));
+      expect(response.status).toBe(201);
+      expect(response.statusText).toBe('Made');
+      expect(response.headers.get('X-Own')).toBe('kept');
+      expect(response.headers.get('Content-Type')).toBe('application/json');
+      expect(response.headers.getSetCookie()).toHaveLength(2);
+      expect(response.headers.getSetCookie()[0]).toBe('theme=dark; Path=/');
+      expect(await response.json()).toEqual({ ok: true });
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('marks the cookie Secure when the request URL is https', async () => {
@@ -84,6 +93,33 @@ describe('withSession: failures', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('answers 403 to a cross-site form POST before the handler runs, by default', async () => {
+    let ran = false;
+    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (request, session) => ((ran = true), counter(request, session)));
+    const refused = await handler(
+      new Request('http://app.test/cart', { method: 'POST', headers: { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' }, body: 'item=x' }),
+    );
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toBe('[sess] cross-site request refused');
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    expect(ran).toBe(false);
+    expect((await handler(new Request('http://app.test/cart', { method: 'POST', headers: { Origin: 'http://app.test' } }))).status).toBe(200);
+  });
+
+  it('answers 503 when a lazy load meets a store failure inside the handler, by default', async () => {
+    const store = new MapStore();
+    const sessions = createSessions({ store, secret: TEST_SECRET, lazy: true });
+    const handler = withSession(sessions, async (request, session) => {
+      await session.load();
+      return counter(request, session);
+    });
+    const cookie = (await handler(new Request('http://app.test/'))).headers.getSetCookie()[0]!.split(';')[0]!;
+    store.failing.add('get');
+    const failed = await handler(new Request('http://app.test/', { headers: { cookie } }));
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('Retry-After')).toBe('1');
   });
 
   it('throws a handler error on after saving the session, without onError', async () => {

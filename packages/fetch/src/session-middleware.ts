@@ -3,6 +3,7 @@
  * step answer, put the session's headers on its answer. Everything else is the core's `runSession`.
  */
 import {
+  CsrfError,
   LockTimeoutError,
   runSession,
   StoreUnavailableError,
@@ -38,8 +39,8 @@ export type SessionMiddleware<T extends object = SessionValues, A extends unknow
  * ```
  *
  * The session is saved once `next` resolved, before the answer leaves; its headers go on a copy
- * of that response (never on the handler's own object, whose headers may be immutable). A store
- * failure answers `onUnavailable`'s response (503 by default). An error of `next` becomes
+ * of that response when its headers are immutable. A store failure or a refused cross-site
+ * request answers `onSessionError`'s response (503 or 403 by default). An error of `next` becomes
  * `onError`'s response when that option is given; else it is thrown on after the session was saved
  * (a thrown `Response` gets the session's headers; any other error has no response to carry them).
  */
@@ -58,7 +59,8 @@ export function createSessionMiddleware<T extends object, A extends unknown[]>(
 ): SessionMiddleware<T, A> {
   checkFetchSessionOptions(where, options);
   const sessions = toSessionInterface(sessionsOrOptions);
-  const { ip, onUnavailable, onError } = options;
+  const { ip, onError } = options;
+  const onSessionError = options.onSessionError ?? ((error: SessionAnswerError) => error.getResponse());
   return async (request, next, ...args) => {
     let response: Response | undefined;
     let headers: ResponseHeaders | undefined;
@@ -72,8 +74,11 @@ export function createSessionMiddleware<T extends object, A extends unknown[]>(
           try {
             response = answerOf(await next(session));
           } catch (error) {
-            if (onError === undefined) throw error;
-            response = answerOf(await onError(error, request));
+            // A lazy load that met a store failure, a CSRF token found missing at the first read:
+            // answered like the same error while opening, and the session saved onto that answer.
+            if (isSessionAnswer(error)) response = answerOf(await onSessionError(error, request));
+            else if (onError === undefined) throw error;
+            else response = answerOf(await onError(error, request));
           }
         },
         (failure) => {
@@ -86,13 +91,18 @@ export function createSessionMiddleware<T extends object, A extends unknown[]>(
         () => request.signal?.aborted === true,
       );
     } catch (error) {
-      if (StoreUnavailableError.isInstance(error) || LockTimeoutError.isInstance(error)) {
-        return onUnavailable === undefined ? error.getResponse() : onUnavailable(error, request);
-      }
+      if (isSessionAnswer(error)) return onSessionError(error, request);
       throw thrown === undefined ? error : thrown.response;
     }
     return headers === undefined ? response! : headers.response;
   };
+}
+
+/** The errors of sess that are an answer of their own (`getResponse()`): 503 or 403. */
+type SessionAnswerError = StoreUnavailableError | LockTimeoutError | CsrfError;
+
+function isSessionAnswer(error: unknown): error is SessionAnswerError {
+  return StoreUnavailableError.isInstance(error) || LockTimeoutError.isInstance(error) || CsrfError.isInstance(error);
 }
 
 /** Whether `value` is a `Response`, also one of another realm or a runtime's own class. */

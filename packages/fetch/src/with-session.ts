@@ -9,9 +9,9 @@ import { createSessionMiddleware } from './session-middleware.js';
  * What the runtime passes after the request (Workers' `env` and `ctx`, Bun's `server`, Deno's
  * `info`) comes after the session: `(request, session, env, ctx)`.
  *
- * The session's headers (`Set-Cookie`, `Vary`, `Cache-Control`) go on a copy of the handler's
- * response, which keeps its body stream. A store failure answers `onUnavailable`'s response (503
- * by default); an error of `handler` becomes `onError`'s answer, or is thrown on after the session was saved.
+ * The session's headers (`Set-Cookie`, `Vary`, `Cache-Control`) go on the handler's response,
+ * or on a copy with the same body stream when its headers are immutable. A store failure or a
+ * refused cross-site request answers `onSessionError`'s response (503 or 403 by default); an error of `handler` becomes `onError`'s answer, or is thrown on after the session was saved.
  */
 export function withSession<T extends object = SessionValues, A extends unknown[] = []>(
   sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>,

@@ -48,8 +48,6 @@ async function answer(request: Request, session: Session<SessionValues>, base: s
     case 'fetched':
       // So has a response passed through from fetch().
       return fetch(`${base}/untouched`);
-    case 'shared':
-      return SHARED;
     case 'gated':
       return new Response(gatedStream(String(count)), { headers: { 'Content-Type': 'text/plain' } });
     default:
@@ -81,9 +79,6 @@ function gatedStream(first: string): ReadableStream<Uint8Array> {
   });
 }
 
-/** One response object returned to every request of `/answer?via=shared`: no visitor's cookie may stay on it. */
-export const SHARED = new Response(null, { status: 204 });
-
 /** A `serve` for `testAdapter` and `fuzzAdapter`. */
 export const serveFetch: ServeAdapter = async (sessionsOrOptions, routes) => {
   let base = '';
@@ -96,7 +91,7 @@ export const serveFetch: ServeAdapter = async (sessionsOrOptions, routes) => {
       if (route === undefined) return new Response('not found', { status: 404 });
       return new Response(await route.handle(session));
     },
-    { onUnavailable: (error) => text(routes.onError(error)), onError: (error) => text(routes.onError(error)) },
+    { onSessionError: (error) => text(routes.onError(error)), onError: (error) => text(routes.onError(error)) },
   );
   const server = await listen(getRequestListener(handler));
   base = server.url;
