@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The sample apps. */
-export const APP_NAMES = ['express-demo', 'koa-demo', 'hono-demo', 'fastify-demo'] as const;
+export const APP_NAMES = ['express-demo', 'koa-demo', 'hono-demo', 'fastify-demo', 'next-demo'] as const;
 
 /** One of {@link APP_NAMES}. */
 export type AppName = (typeof APP_NAMES)[number];

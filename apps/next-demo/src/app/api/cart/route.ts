@@ -1,0 +1,5 @@
+import { body, handle, json } from '../../../lib/demo';
+
+export const POST = handle(async (actions, session, request) => actions.addToCart(session, await body(request), json(request)));
+
+export const DELETE = handle((actions, session) => actions.clearCart(session));

@@ -1,0 +1,3 @@
+import { handle } from '../../../lib/demo';
+
+export const POST = handle((actions, session) => actions.logoutOthers(session, true));
