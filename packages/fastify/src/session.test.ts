@@ -157,6 +157,46 @@ describe.each([
     }
   });
 
+  it('answers a read of request.session before the plugin’s hook with an error that says what to do; after a failed open, it is undefined', async () => {
+    const store = new MapStore();
+    const seen: unknown[] = [];
+    const server = await serveApp(Fastify, async (app) => {
+      app.setErrorHandler(async (error, request, reply) => {
+        seen.push(error);
+        // Read here too: undefined after a failed open (the plugin's hook ran), an error before it.
+        try {
+          seen.push(request.session);
+        } catch (readError) {
+          seen.push(readError);
+        }
+        return reply.code(StoreUnavailableError.isInstance(error) ? 503 : 500).send('failed');
+      });
+      app.addHook('onRequest', async (request) => {
+        if (request.url === '/early') request.session.get('count');
+      });
+      await app.register(session({ store, secret: TEST_SECRET }));
+      app.get('/early', async () => 'never');
+      app.get('/count', async (request) => {
+        request.session.set('count', 1);
+        return 'ok';
+      });
+    });
+    try {
+      const jar = new CookieJar(server.url);
+      expect((await jar.fetch('/early')).status).toBe(500);
+      expect(SessionConfigError.isInstance(seen[0])).toBe(true);
+      expect((seen[0] as Error).message).toContain('app.register(session(…))');
+      await jar.fetch('/count');
+      store.failing.add('get');
+      seen.length = 0;
+      expect((await jar.fetch('/count')).status).toBe(503);
+      expect(StoreUnavailableError.isInstance(seen[0])).toBe(true);
+      expect(seen[1]).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
   describe('encapsulation', () => {
     it('opens sessions only in the scope that registered the plugin and the scopes inside it', async () => {
       const store = new MapStore();

@@ -3,6 +3,7 @@
  * before Fastify writes the reply's headers, so a store failure still reaches the error handler.
  */
 import {
+  missingSessionError,
   SessionConfigError,
   SessionRun,
   toSessionInterface,
@@ -54,16 +55,38 @@ class RequestRun {
   ) {}
 }
 
-/** A Fastify request with the plugin's own slot. */
+/** The slot of a request whose session is being opened, or could not be opened. */
+const OPENING = 'opening';
+
+/** A Fastify request with the plugin's own slot: `null` until the plugin's `onRequest` hook runs. */
 interface RunCarrier {
-  [RUN]: RequestRun | null;
+  [RUN]: RequestRun | typeof OPENING | null;
+}
+
+/** The plugin's state of `request`, once its session is open. */
+function stateOf(request: FastifyRequest): RequestRun | undefined {
+  const state = (request as unknown as Partial<RunCarrier>)[RUN];
+  return state instanceof RequestRun ? state : undefined;
+}
+
+/**
+ * `request.session`: the open session; `undefined` in an error handler after the session could not
+ * be opened; an error that says what to do when read before the plugin's hook ran (an `onRequest`
+ * hook added before the plugin was registered).
+ */
+function readSession(this: FastifyRequest): Session<SessionValues> | undefined {
+  const state = (this as unknown as RunCarrier)[RUN];
+  if (state instanceof RequestRun) return state.run.session;
+  if (state === OPENING) return undefined;
+  throw missingSessionError('request.session', 'app.register(session(…)) before the hooks and routes that use it');
 }
 
 /**
  * Sessions for Fastify 4 and 5, as a plugin: `await app.register(session(sessions))`. Pass the
  * session interface made by `createSessions`, or its options (the plugin then creates one).
- * `request.session` (typed by `SessionData`), or `plugin.of(request)` (typed by `T`), is then available in the routes of the scope the plugin is registered in and of
- * the scopes inside it; routes of other scopes never open a session.
+ * `request.session` (typed by `SessionData`), or `plugin.of(request)` (typed by `T`), is then
+ * available in the routes of the scope the plugin is registered in and of the scopes inside it;
+ * routes of other scopes never open a session.
  *
  * The core's CSRF checks run when the session opens, in `onRequest`: a refused cross-site request
  * goes to the error handler as a `CsrfError` (403) before the body is read or the route runs. The
@@ -87,7 +110,7 @@ export function session<T extends object = SessionValues>(
   const plugin = async (instance: FastifyInstance): Promise<void> => {
     // Registered in a scope inside another that has it already: one decoration serves both (the
     // second plugin's `onRequest` then refuses to open a second session for one request).
-    if (!instance.hasRequestDecorator('session')) instance.decorateRequest('session', null as never);
+    if (!instance.hasRequestDecorator('session')) instance.decorateRequest('session', { getter: readSession } as never);
     if (!instance.hasRequestDecorator(RUN)) instance.decorateRequest(RUN as never, null as never);
 
     instance.addHook('onRequest', async (request, reply) => {
@@ -96,23 +119,23 @@ export function session<T extends object = SessionValues>(
         throw new SessionConfigError('the session plugin ran twice for one request: register it once, in the outermost scope that needs it');
       }
       const raw = reply.raw;
+      carrier[RUN] = OPENING;
       const run = await SessionRun.open(sessions, new RequestView(request), () => raw.destroyed);
       carrier[RUN] = new RequestRun(run, reply, plugin);
-      request.session = run.session;
       // Only a lock needs the client's leaving noticed at once; otherwise the save checks for it.
       // The same listener releases the lock of a hijacked reply that was never saved.
       if (mayLock && !run.ended) raw.once('close', () => run.abandon());
     });
 
     instance.addHook('onError', (request, _reply, _error, done) => {
-      const state = (request as unknown as RunCarrier)[RUN];
-      if (state !== null) state.failed = true;
+      const state = stateOf(request);
+      if (state !== undefined) state.failed = true;
       done();
     });
 
     instance.addHook('onSend', (request, reply, payload, done) => {
-      const state = (request as unknown as RunCarrier)[RUN];
-      if (state === null || state.run.ended) {
+      const state = stateOf(request);
+      if (state === undefined || state.run.ended) {
         done(null, payload);
         return;
       }
@@ -125,7 +148,7 @@ export function session<T extends object = SessionValues>(
     });
   };
   const of = (request: FastifyRequest): Session<T> => {
-    const state = (request as unknown as Partial<RunCarrier>)[RUN];
+    const state = stateOf(request);
     if (state?.owner !== plugin) {
       throw new SessionConfigError('this request has no session of this plugin: register the plugin in the scope of the route, or in one around it');
     }
@@ -142,8 +165,8 @@ export function session<T extends object = SessionValues>(
  * nothing when the session was saved already or the route has no session.
  */
 export async function saveSession(request: FastifyRequest): Promise<void> {
-  const state = (request as unknown as Partial<RunCarrier>)[RUN];
-  if (state === null || state === undefined || state.run.ended) return;
+  const state = stateOf(request);
+  if (state === undefined || state.run.ended) return;
   const response = state.reply.sent ? new HijackedSessionResponse(state.reply.raw) : new ReplySessionResponse(state.reply);
   await state.run.save(response);
 }
