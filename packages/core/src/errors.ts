@@ -160,6 +160,33 @@ export class SessionStateError extends SessError {
 }
 
 /**
+ * The session registry cannot do what was asked here: cookie sessions keep no records to list or
+ * end (`reason: 'cookie-sessions'`), or the store has no `listByOwner` (`reason: 'store-cannot-list'`).
+ * Apps answer 501 (Not Implemented): the request was fine, this setup cannot serve it.
+ */
+export class RegistryUnsupportedError extends SessError {
+  static override readonly kind: string = 'RegistryUnsupportedError';
+  declare static readonly isInstance: (error: unknown) => error is RegistryUnsupportedError;
+  /** Why: no records at all (cookie sessions), or a store without `listByOwner`. */
+  readonly reason: 'cookie-sessions' | 'store-cannot-list';
+  /** HTTP status frameworks answer with. */
+  readonly status = 501;
+  /** Same as `status`, for frameworks that read `statusCode`. */
+  readonly statusCode = 501;
+  /** Koa shows the message of an exposed error; this one says nothing secret. */
+  readonly expose = true;
+
+  constructor(reason: 'cookie-sessions' | 'store-cannot-list', storeName?: string) {
+    super(
+      reason === 'cookie-sessions'
+        ? 'cookie sessions keep no server-side records, so other sessions cannot be listed or ended (a copy of a cookie stays valid until it expires); use a server-side store'
+        : `the ${storeName ?? 'configured'} store cannot list sessions by owner (no listByOwner), so sessions cannot be listed or ended one by one`,
+    );
+    this.reason = reason;
+  }
+}
+
+/**
  * A request refused as a possible cross-site request forgery: another site's page made the browser
  * send it, or it lacks the session's CSRF token. Thrown before the handler runs and before anything
  * is written; adapters let it reach the framework's error handling, which answers 403.

@@ -27,3 +27,6 @@ export { runSession, SessionRun, type AbandonedCheck } from './sessions/request-
 export { guardSessionProperty, missingSessionError, sessionProperty, setSessionProperty } from './sessions/session-property.js';
 export { generateSessionId } from './crypto/session-id.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export type { DeviceEntry } from './registry/device-entry.js';
+export { deviceLabel, UNKNOWN_DEVICE } from './registry/device-label.js';
+export { truncateAddress } from './registry/client-address.js';

@@ -25,6 +25,7 @@ export interface ResolvedOptions<T extends object> {
   storeTimeoutMs: number;
   onEvent: SessionsOptions<T>['onEvent'];
   bindTo: { ip: boolean; userAgent: boolean } | undefined;
+  deviceAddress: boolean;
   migrateFrom: SessionsOptions<T>['migrateFrom'];
   /** `undefined` when `csrf: false`. */
   csrf: ResolvedCsrf | undefined;
@@ -59,7 +60,7 @@ function resolveSecrets(secret: SessionsOptions<object>['secret'] | undefined): 
 }
 
 /** Every option name of `createSessions`, and of its nested objects. */
-const OPTION_NAMES = ['store', 'secret', 'cookie', 'cookieChunks', 'idleTimeout', 'absoluteTimeout', 'touchAfter', 'locking', 'lazy', 'initial', 'hashIds', 'codec', 'storeTimeout', 'onEvent', 'bindTo', 'migrateFrom', 'csrf'] as const;
+const OPTION_NAMES = ['store', 'secret', 'cookie', 'cookieChunks', 'idleTimeout', 'absoluteTimeout', 'touchAfter', 'locking', 'lazy', 'initial', 'hashIds', 'codec', 'storeTimeout', 'onEvent', 'bindTo', 'deviceAddress', 'migrateFrom', 'csrf'] as const;
 const COOKIE_OPTION_NAMES = ['name', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned'] as const;
 const LOCKING_OPTION_NAMES = ['ttlMs', 'waitMs'] as const;
 const BIND_OPTION_NAMES = ['ip', 'userAgent'] as const;
@@ -116,7 +117,6 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
   if (options.migrateFrom && options.store === 'cookie') {
     throw new SessionConfigError('`migrateFrom` works with server-side stores only, not with cookie sessions');
   }
-  const idleMs = positiveSeconds('idleTimeout', options.idleTimeout, 1800);
   const cookieChunks = options.cookieChunks ?? 1;
   if (!Number.isInteger(cookieChunks) || cookieChunks < 1 || cookieChunks > MAX_COOKIE_CHUNKS) {
     throw new SessionConfigError(`\`cookieChunks\` must be an integer from 1 to ${MAX_COOKIE_CHUNKS}, not ${String(options.cookieChunks)}`);
@@ -124,6 +124,7 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
   if (cookieChunks > 1 && options.store !== 'cookie') {
     throw new SessionConfigError("`cookieChunks` is for cookie sessions (`store: 'cookie'`): with a store the cookie holds only the session ID");
   }
+  const idleMs = positiveSeconds('idleTimeout', options.idleTimeout, 1800);
   const absoluteMs = positiveSeconds('absoluteTimeout', options.absoluteTimeout, 86400);
   const touchAfterMs =
     options.touchAfter === undefined
@@ -146,8 +147,8 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
   return {
     secrets: resolveSecrets(options.secret),
     cookie: resolveCookie(options.cookie),
-    idleMs,
     cookieChunks,
+    idleMs,
     absoluteMs,
     touchAfterMs,
     locking,
@@ -158,6 +159,7 @@ export function resolveOptions<T extends object>(options: SessionsOptions<T>): R
     storeTimeoutMs,
     onEvent: options.onEvent,
     bindTo: options.bindTo ? { ip: options.bindTo.ip ?? false, userAgent: options.bindTo.userAgent ?? false } : undefined,
+    deviceAddress: options.deviceAddress === true,
     migrateFrom: options.migrateFrom,
     csrf: resolveCsrf(options.csrf),
   };

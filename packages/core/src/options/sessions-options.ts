@@ -72,6 +72,13 @@ export interface SessionsOptions<T extends object> {
    */
   bindTo?: false | { ip?: boolean; userAgent?: boolean };
   /**
+   * Keep the client's address, truncated (IPv4 to its /24, IPv6 to its /48), with each new
+   * server-side session, for the device list (`sessions.list`). Off by default: an address is
+   * personal data, and the device label usually tells sessions apart.
+   * @default false
+   */
+  deviceAddress?: boolean;
+  /**
    * Takes over sessions of the library an app is leaving: a request without a valid sess cookie
    * but with the old library's cookie gets that session's data in a new sess session (new ID, saved
    * at the end of the request). Server-side sessions only.

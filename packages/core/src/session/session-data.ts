@@ -44,3 +44,13 @@ export const EXPIRY_KEY = '__expiry';
 export const BIND_KEY = '__bind';
 /** See {@link FLASH_KEY}: the secret behind `session.csrfToken()`. */
 export const CSRF_KEY = '__csrf';
+/** See {@link FLASH_KEY}: the device a server-side session was made on ({@link DeviceInfo}). */
+export const DEVICE_KEY = '__device';
+
+/** What the session registry keeps about the device of a session, inside its data, from its creation. */
+export interface DeviceInfo {
+  /** A short label derived from the User-Agent, such as "Firefox on Linux". */
+  label: string;
+  /** The client address, truncated (IPv4 /24, IPv6 /48), when `deviceAddress` is on. */
+  address?: string;
+}

@@ -4,7 +4,7 @@ import { csrfTokenMatches, maskCsrfSecret, newCsrfSecret } from '../csrf/csrf-to
 import type { CsrfRefusal } from '../csrf/origin-check.js';
 import { emptyRecord } from './own-keys.js';
 import { checkValue } from './value-check.js';
-import { BIND_KEY, CSRF_KEY, EXPIRY_KEY, FLASH_KEY, type ExpirySettings, type Flash, type SessionValues } from './session-data.js';
+import { BIND_KEY, CSRF_KEY, DEVICE_KEY, EXPIRY_KEY, FLASH_KEY, type ExpirySettings, type Flash, type SessionValues } from './session-data.js';
 import type { JsonValue, SessionPatch, StoredData } from '../store/store.js';
 
 /** Internal state of a {@link Session}, read and written by the session interface that owns it. */
@@ -56,10 +56,21 @@ export interface SessionState extends LoadedState {
   reportCsrf: ((reason: CsrfRefusal) => void) | undefined;
 }
 
-const RESERVED = new Set([FLASH_KEY, EXPIRY_KEY, BIND_KEY, CSRF_KEY]);
+const RESERVED = new Set([FLASH_KEY, EXPIRY_KEY, BIND_KEY, DEVICE_KEY, CSRF_KEY]);
 
 /** The longest owner a session takes: what every store can keep and index (MySQL's `VARCHAR(255)`). */
 export const MAX_OWNER_LENGTH = 255;
+
+/**
+ * Throws `SessionStateError` unless `owner` is a string of 1 to {@link MAX_OWNER_LENGTH} characters
+ * that a store can keep: the rule of `session.owner`, also checked where an owner is looked up.
+ */
+export function checkOwner(owner: unknown): asserts owner is string {
+  if (typeof owner !== 'string' || owner.length === 0 || owner.length > MAX_OWNER_LENGTH) {
+    throw new SessionStateError(`an owner is a string of 1 to ${MAX_OWNER_LENGTH} characters (a user ID), not ${typeof owner === 'string' ? `${owner.length} characters` : typeof owner}`);
+  }
+  checkValue('owner', owner);
+}
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
@@ -254,6 +265,8 @@ export class Session<T extends object = SessionValues> {
   clear(): void {
     const data = this.#writable();
     for (const key of Object.keys(data)) {
+      // The device the session was made on describes the session, not a value in it.
+      if (key === DEVICE_KEY) continue;
       this.#touch(key);
       delete data[key];
     }
@@ -401,10 +414,7 @@ export class Session<T extends object = SessionValues> {
    */
   set owner(owner: string | undefined) {
     this.#writable();
-    if (owner !== undefined && (typeof owner !== 'string' || owner.length === 0 || owner.length > MAX_OWNER_LENGTH)) {
-      throw new SessionStateError(`an owner is a string of 1 to ${MAX_OWNER_LENGTH} characters (a user ID), not ${typeof owner === 'string' ? `${owner.length} characters` : typeof owner}`);
-    }
-    if (owner !== undefined) checkValue('owner', owner);
+    if (owner !== undefined) checkOwner(owner);
     const state = this[STATE];
     if (state.owner === owner) return;
     state.owner = owner;

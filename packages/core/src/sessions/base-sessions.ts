@@ -11,6 +11,7 @@ import { csrfTokenMatches } from '../csrf/csrf-token.js';
 import { type CsrfRefusal, isGuarded, refusedOrigin } from '../csrf/origin-check.js';
 import { BIND_KEY, CSRF_KEY, EXPIRY_KEY, type ExpirySettings, type SessionValues } from '../session/session-data.js';
 import type { SessionEvent } from '../session/session-event.js';
+import type { DeviceEntry } from '../registry/device-entry.js';
 import { changedKeys, recordChange, STATE, Session, type LoadedState, type SessionState } from '../session/session.js';
 
 /**
@@ -52,6 +53,25 @@ export interface SessionInterface<T extends object = SessionValues> {
   report?(event: SessionEvent): void;
   /** Ends every session whose `owner` is `owner` ("log out everywhere"); returns how many. */
   destroyAll(owner: string): Promise<number>;
+  /**
+   * The session registry: the live sessions of `owner`, newest first, each with a handle for
+   * {@link SessionInterface.revoke}, its device label and times, and `current: true` for `current`
+   * (the session of this request). Cookie sessions list only `current` (if it is `owner`'s).
+   * Throws `RegistryUnsupportedError` when the store has no `listByOwner`.
+   */
+  list(owner: string, current?: Session<T>): Promise<DeviceEntry[]>;
+  /**
+   * Ends the session of `owner` that `handle` names; `false` (and nothing happens) when the handle
+   * is malformed, unknown, or another owner's. Throws `RegistryUnsupportedError` with cookie
+   * sessions or a store without `listByOwner`.
+   */
+  revoke(owner: string, handle: string): Promise<boolean>;
+  /**
+   * Ends every other session of `current`'s owner ("sign out other devices") and keeps `current`;
+   * returns how many were ended (0 for a session without an owner). Throws
+   * `RegistryUnsupportedError` with cookie sessions or a store without `listByOwner`.
+   */
+  revokeOthers(current: Session<T>): Promise<number>;
   /**
    * Resolves when the store answers (one `get` under the store timeout), rejects with
    * `StoreUnavailableError` otherwise: for health checks.

@@ -6,17 +6,19 @@
 import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
 import { readCookie, serializeCookie } from '../cookies/cookie-header.js';
 import { type AesGcmKey, type CryptoBackend, defaultCryptoBackend } from '../crypto/crypto-backend.js';
-import { CookieTooLargeError, SessionConfigError } from '../errors.js';
+import { CookieTooLargeError, RegistryUnsupportedError, SessionConfigError } from '../errors.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { LruMap } from '../support/lru-map.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
 import { decryptPayload, deriveEncryptionKeys, encryptPayload } from '../crypto/cookie-crypto.js';
 import type { SessionValues } from '../session/session-data.js';
-import { changedKeys, decodeAll, encodeAll, type Session } from '../session/session.js';
+import { changedKeys, checkOwner, decodeAll, encodeAll, STATE, type Session } from '../session/session.js';
+import { deviceLabel } from '../registry/device-label.js';
+import { type DeviceEntry, toDeviceEntry } from '../registry/device-entry.js';
 import type { StoredData } from '../store/store.js';
+import { chunkedAdditionalData, chunkName, joinChunks, presentChunks, splitChunks } from './cookie-chunks.js';
 
 /** Browsers keep at most 4096 bytes of one cookie (name, value and attributes). */
-import { chunkedAdditionalData, chunkName, joinChunks, presentChunks, splitChunks } from './cookie-chunks.js';
 export const MAX_COOKIE_BYTES = 4096;
 
 /** What the encrypted cookie holds. */
@@ -105,8 +107,6 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
     return this.wrap(state);
   }
 
-  /** Re-encrypts the cookie when something changed, renewal is due, or an old secret was used. */
-  protected write(state: RequestState, response: SessionResponse): Promise<void> | undefined {
   /** The session in a decrypted payload, or a new one when it is malformed, expired or bound elsewhere. */
   #accept(state: RequestState, opened: { plaintext: string; keyIndex: number }): Session<T> {
     let payload: unknown;
@@ -137,6 +137,8 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
     return this.wrap(state);
   }
 
+  /** Re-encrypts the cookie when something changed, renewal is due, or an old secret was used. */
+  protected write(state: RequestState, response: SessionResponse): Promise<void> | undefined {
     return this.unchanged(state) ? undefined : this.#write(state, response);
   }
 
@@ -153,12 +155,12 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
     const payload: CookiePayload = { d: encodeAll(state.data, this.options.codec), c: state.createdAt, e: deadline };
     if (state.owner !== undefined) payload.o = state.owner;
     const plaintext = JSON.stringify(payload);
-    const value = await encryptPayload(plaintext, (await this.#keys)[0]!, this.options.cookie.name);
-    const cookie = this.sessionCookie(state, value, now);
     if (this.options.cookieChunks > 1 && (await this.#writeChunked(state, response, plaintext, now))) {
       Object.assign(state, { isNew: false, regenerated: false, secretIndex: 0, stored: payload.d });
       return;
     }
+    const value = await encryptPayload(plaintext, (await this.#keys)[0]!, this.options.cookie.name);
+    const cookie = this.sessionCookie(state, value, now);
     // A UTF-8 character takes at most 3 bytes: short cookies need no encoding to be measured.
     if (cookie.length * 3 > MAX_COOKIE_BYTES) {
       const size = new TextEncoder().encode(cookie).length;
@@ -169,8 +171,6 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
     Object.assign(state, { isNew: false, regenerated: false, secretIndex: 0, stored: payload.d });
   }
 
-  /** Cookie sessions cannot be found by owner: there is no server-side record to delete. */
-  async destroyAll(): Promise<number> {
   /**
    * Writes `plaintext` over several cookies when it does not fit in one, and expires the cookies of
    * the previous layout that this one leaves unused. Returns `false` when one cookie is enough (the
@@ -220,9 +220,36 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
     super.expireCookie(state, response, now);
   }
 
+  /** Cookie sessions cannot be found by owner: there is no server-side record to delete. */
+  async destroyAll(): Promise<number> {
     throw new SessionConfigError(
       'cookie sessions cannot be ended by owner: the data lives only in browsers. Use a server-side store for "log out everywhere".',
     );
+  }
+
+  /**
+   * Only `current` can be listed (when it is `owner`'s and saved): no other session is known. Its
+   * handle is `current`, and its device is read from the request's User-Agent (the cookie keeps no
+   * device, to stay small).
+   */
+  async list(owner: string, current?: Session<T>): Promise<DeviceEntry[]> {
+    checkOwner(owner);
+    if (current === undefined || current.owner !== owner) return [];
+    const state = current[STATE] as RequestState;
+    if (state.isNew) return [];
+    const entry = toDeviceEntry({ data: state.data, createdAt: state.createdAt, expiresAt: state.expiresAt }, 'current', true, this.options.idleMs, Date.now());
+    entry.device = deviceLabel(state.request.userAgent);
+    return [entry];
+  }
+
+  /** Always throws `RegistryUnsupportedError`: a cookie session has no record to end. */
+  async revoke(): Promise<boolean> {
+    throw new RegistryUnsupportedError('cookie-sessions');
+  }
+
+  /** Always throws `RegistryUnsupportedError`: a cookie session has no record to end. */
+  async revokeOthers(): Promise<number> {
+    throw new RegistryUnsupportedError('cookie-sessions');
   }
 
   /** Always ready: there is no store. */

@@ -4,7 +4,7 @@
 import { BaseSessions, type RequestState, type SessionInterface } from './base-sessions.js';
 import { readCookie, serializeCookie } from '../cookies/cookie-header.js';
 import { type CryptoBackend, defaultCryptoBackend, type HmacKey } from '../crypto/crypto-backend.js';
-import { SessionConfigError } from '../errors.js';
+import { RegistryUnsupportedError, SessionConfigError } from '../errors.js';
 import { guard } from '../store/guarded-store.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { KeyedMutex } from '../support/keyed-mutex.js';
@@ -12,8 +12,13 @@ import { LruMap } from '../support/lru-map.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
 import type { SessionValues } from '../session/session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from '../crypto/session-id.js';
-import { changedKeys, decodeAll, encodeAll, recordChange, type Session } from '../session/session.js';
-import type { SessionRecord, Store } from '../store/store.js';
+import { changedKeys, checkOwner, decodeAll, encodeAll, recordChange, STATE, type Session } from '../session/session.js';
+import type { OwnedRecord, SessionRecord, Store } from '../store/store.js';
+import { DEVICE_KEY, type DeviceInfo } from '../session/session-data.js';
+import { deviceLabel } from '../registry/device-label.js';
+import { truncateAddress } from '../registry/client-address.js';
+import { type DeviceEntry, newestFirst, toDeviceEntry } from '../registry/device-entry.js';
+import { handleBytes, handleKey, handleMatches, makeHandle } from '../registry/session-handle.js';
 
 /** What a verified cookie value stands for. */
 interface VerifiedCookie {
@@ -39,6 +44,8 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
    * asynchronous jobs, both far dearer than a map lookup.
    */
   readonly #verified = new LruMap<string, VerifiedCookie>(VERIFIED_CACHE_SIZE);
+  /** The key of the session registry's handles, made on first use. */
+  #handleKey: Promise<HmacKey> | undefined;
 
   /** @internal Use `createSessions`. `backend` is chosen by the runtime unless a test forces one. */
   constructor(store: Store, options: ResolvedOptions<T>, backend: CryptoBackend = defaultCryptoBackend()) {
@@ -222,6 +229,7 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
     if (state.isNew || state.regenerated) {
       if (state.isNew && changedKeys(state, this.options.codec) === undefined && !state.ownerChanged) return;
       this.bind(state);
+      this.#recordDevice(state);
       const retired = state.isNew ? undefined : state.storeId;
       if (retired !== undefined && !(await this.#stillPresent(state, response, retired, now))) return;
       const id = generateSessionId();
@@ -320,6 +328,72 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
       throw new SessionConfigError(`the ${this.store.name ?? 'configured'} store cannot find sessions by owner (no destroyByOwner)`);
     }
     return this.#call('destroyByOwner', () => this.store.destroyByOwner!(owner));
+  }
+
+  /** Notes the device a new record is made on (a login's regeneration included), for the registry. */
+  #recordDevice(state: RequestState): void {
+    const device: DeviceInfo = { label: deviceLabel(state.request.userAgent) };
+    if (this.options.deviceAddress) {
+      const address = truncateAddress(state.request.ip);
+      if (address !== undefined) device.address = address;
+    }
+    state.data[DEVICE_KEY] = device;
+  }
+
+  /** The owner's live records, through the store's `listByOwner`. */
+  async #owned(owner: string): Promise<OwnedRecord[]> {
+    checkOwner(owner);
+    if (!this.store.listByOwner) throw new RegistryUnsupportedError('store-cannot-list', this.store.name);
+    const listed = await this.#call('listByOwner', () => this.store.listByOwner!(owner));
+    const now = Date.now();
+    // The store's word is checked again: another owner's or an expired record is never handed on.
+    return listed.filter(({ record }) => record.owner === owner && !this.isExpired(record, now));
+  }
+
+  #handles(): Promise<HmacKey> {
+    this.#handleKey ??= this.#keys.then((keys) => handleKey(keys[0]!, this.#crypto));
+    return this.#handleKey;
+  }
+
+  /** {@link SessionInterface.list}. */
+  async list(owner: string, current?: Session<T>): Promise<DeviceEntry[]> {
+    const records = await this.#owned(owner);
+    const key = await this.#handles();
+    const currentId = current === undefined ? undefined : (current[STATE] as RequestState).storeId;
+    const now = Date.now();
+    const entries: DeviceEntry[] = [];
+    for (const { id, record } of records) {
+      entries.push(toDeviceEntry(record, await makeHandle(key, id), id === currentId, this.options.idleMs, now));
+    }
+    return entries.sort(newestFirst);
+  }
+
+  /** {@link SessionInterface.revoke}. */
+  async revoke(owner: string, handle: string): Promise<boolean> {
+    checkOwner(owner);
+    const bytes = handleBytes(handle);
+    const records = await this.#owned(owner);
+    if (bytes === undefined) return false;
+    const key = await this.#handles();
+    for (const { id } of records) {
+      if (await handleMatches(key, id, bytes)) {
+        await this.#call('destroy', () => this.store.destroy(id));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@link SessionInterface.revokeOthers}. */
+  async revokeOthers(current: Session<T>): Promise<number> {
+    const owner = current.owner;
+    if (owner === undefined) return 0;
+    const state = current[STATE] as RequestState;
+    const others = (await this.#owned(owner)).filter(({ id }) => id !== state.storeId);
+    for (const { id } of others) {
+      await this.#call('destroy', () => this.store.destroy(id));
+    }
+    return others.length;
   }
 
   /** Reads a random, absent ID: proves the store answers within the timeout. */
