@@ -8,7 +8,7 @@ export interface Target {
   /** Stable ID, also what `--filter` matches: `framework/library-store`. */
   id: string;
   /** The framework column of the results. */
-  framework: 'Express' | 'Koa' | 'Hono' | 'Fastify' | 'node:http';
+  framework: 'Express' | 'Koa' | 'Hono' | 'Fastify' | 'node:http' | 'fetch on Node';
   /** What the row is called in the results. */
   label: string;
   /** `bare`: the framework alone; `incumbent`: a library users pick today; `sess`: this project. */
@@ -58,6 +58,11 @@ export const TARGETS: readonly Target[] = [
   { id: 'node/bare', framework: 'node:http', label: 'node:http, no session', role: 'bare', server: 'node-bare' },
   { id: 'node/iron-session', framework: 'node:http', label: 'iron-session', role: 'incumbent', server: 'iron-session' },
   { id: 'node/sess-cookie', framework: 'node:http', label: 'sess (cookie), no adapter', role: 'sess', server: 'node-sess', store: 'cookie', incumbent: 'node/iron-session' },
+
+  { id: 'fetch/bare', framework: 'fetch on Node', label: 'fetch handler, no session', role: 'bare', server: 'fetch-bare' },
+  { id: 'fetch/iron-session', framework: 'fetch on Node', label: 'iron-session (Request/Response)', role: 'incumbent', server: 'fetch-iron-session' },
+  { id: 'fetch/sess-cookie', framework: 'fetch on Node', label: 'sess (cookie)', role: 'sess', server: 'fetch-sess', store: 'cookie', incumbent: 'fetch/iron-session' },
+  { id: 'fetch/sess-memory', framework: 'fetch on Node', label: 'sess (MemoryStore)', role: 'sess', server: 'fetch-sess', store: 'memory', incumbent: 'fetch/iron-session' },
 ];
 
 /** The bare target of `framework`. */
