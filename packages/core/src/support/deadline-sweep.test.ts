@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settleWithin, SWEEP_MS } from './deadline-sweep.js';
+import { settleWithin, sweepRunning, SWEEP_MS } from './deadline-sweep.js';
 
 describe('settleWithin', () => {
   it('fires no earlier than the deadline and at most one sweep after it', async () => {
@@ -27,5 +27,27 @@ describe('settleWithin', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(slowSettled).toBe(false);
     await expect(slow).rejects.toThrow('slow');
+  });
+
+  it('starts no timer for a call that settles in-process, and one for a call still pending', async () => {
+    // Let a sweep left running by an earlier test stop (it stops at its first sweep with nothing watched).
+    await new Promise((resolve) => setTimeout(resolve, SWEEP_MS * 2));
+    expect(sweepRunning()).toBe(false);
+    const inProcess = async () => {
+      await Promise.resolve();
+      return 'cached';
+    };
+    await expect(settleWithin(inProcess(), 1000, () => new Error('late'))).resolves.toBe('cached');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sweepRunning()).toBe(false);
+
+    let finish!: (value: string) => void;
+    const pending = settleWithin(new Promise<string>((resolve) => (finish = resolve)), 1000, () => new Error('late'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sweepRunning()).toBe(true);
+    finish('done');
+    await expect(pending).resolves.toBe('done');
+    await new Promise((resolve) => setTimeout(resolve, SWEEP_MS * 2));
+    expect(sweepRunning()).toBe(false);
   });
 });
