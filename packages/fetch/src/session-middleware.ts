@@ -38,8 +38,8 @@ export type SessionMiddleware<T extends object = SessionValues, A extends unknow
  * const response = await withSessions(request, (session) => next());
  * ```
  *
- * The session is saved once `next` resolved, before the answer leaves; its headers go on a copy
- * of that response when its headers are immutable. A store failure or a refused cross-site
+ * The session is saved once `next` resolved, before the answer leaves; its headers go on that
+ * response, or on a copy of it when its headers are immutable. A store failure or a refused cross-site
  * request answers `onSessionError`'s response (503 or 403 by default). An error of `next` becomes
  * `onError`'s response when that option is given; else it is thrown on after the session was saved
  * (a thrown `Response` gets the session's headers; any other error has no response to carry them).
