@@ -25,7 +25,8 @@ const handler = createStaticHandler([
   {
     id: 'root',
     path: '/',
-    middleware,
+    // Data mode types `next()` as resolving to `unknown`; framework mode, the recipe's, to a Response.
+    middleware: middleware as MiddlewareFunction[],
     children: [
       {
         id: 'views',
