@@ -24,6 +24,7 @@ export { ServerSessions } from './sessions/server-sessions.js';
 export { CookieSessions, MAX_COOKIE_BYTES } from './sessions/cookie-sessions.js';
 export { createSessions, toSessionInterface } from './sessions/create-sessions.js';
 export { runSession, SessionRun, type AbandonedCheck } from './sessions/request-lifecycle.js';
+export { WebResponseHeaders } from './sessions/web-response-headers.js';
 export { guardSessionProperty, missingSessionError, sessionProperty, setSessionProperty } from './sessions/session-property.js';
 export { generateSessionId } from './crypto/session-id.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

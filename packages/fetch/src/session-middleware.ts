@@ -8,6 +8,7 @@ import {
   runSession,
   StoreUnavailableError,
   toSessionInterface,
+  WebResponseHeaders,
   type Session,
   type SessionInterface,
   type SessionsOptions,
@@ -16,7 +17,7 @@ import {
 import { checkFetchSessionOptions, type FetchSessionOptions } from './fetch-session-options.js';
 import { FetchSessionRequest } from './fetch-session-request.js';
 import { attachSession } from './get-session.js';
-import { NO_RESPONSE, ResponseHeaders } from './response-headers.js';
+import { NO_RESPONSE } from './no-response.js';
 
 /**
  * Runs `next` with the session of `request` and answers its response with the session's headers
@@ -63,8 +64,8 @@ export function createSessionMiddleware<T extends object, A extends unknown[]>(
   const onSessionError = options.onSessionError ?? ((error: SessionAnswerError) => error.getResponse());
   return async (request, next, ...args) => {
     let response: Response | undefined;
-    let headers: ResponseHeaders | undefined;
-    let thrown: ResponseHeaders | undefined;
+    let headers: WebResponseHeaders | undefined;
+    let thrown: WebResponseHeaders | undefined;
     try {
       await runSession(
         sessions,
@@ -82,9 +83,9 @@ export function createSessionMiddleware<T extends object, A extends unknown[]>(
           }
         },
         (failure) => {
-          if (failure === undefined) return (headers = new ResponseHeaders(response!));
+          if (failure === undefined) return (headers = new WebResponseHeaders(response!));
           // A thrown `Response` (React Router's `throw redirect()`) is the answer: it gets the headers.
-          if (isResponse(failure.error)) return (thrown = new ResponseHeaders(failure.error));
+          if (isResponse(failure.error)) return (thrown = new WebResponseHeaders(failure.error));
           return NO_RESPONSE;
         },
         // A client that went away is not saved for; runtimes abort the request's signal then.

@@ -5,6 +5,7 @@
 import {
   runSession,
   toSessionInterface,
+  WebResponseHeaders,
   type Session,
   type SessionData,
   type SessionValues,
@@ -127,35 +128,17 @@ class HonoSessionRequest implements SessionRequest {
 }
 
 /** The response as the core sees it: the headers of `c.res`. */
-class HonoSessionResponse implements SessionResponse {
+class HonoSessionResponse extends WebResponseHeaders {
   readonly #context: Context;
 
   constructor(context: Context) {
+    super(context.res);
     this.#context = context;
   }
 
-  getHeader(name: string): string | undefined {
-    return this.#context.res.headers.get(name) ?? undefined;
-  }
-
-  setHeader(name: string, value: string): void {
-    this.#change((headers) => headers.set(name, value));
-  }
-
-  appendHeader(name: string, value: string): void {
-    this.#change((headers) => headers.append(name, value));
-  }
-
-  #change(write: (headers: Headers) => void): void {
-    const context = this.#context;
-    try {
-      write(context.res.headers);
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-      // Immutable headers (`Response.redirect()`, a response passed through from `fetch()`): copy
-      // the response once and write on the copy.
-      context.res = new Response(context.res.body, context.res);
-      write(context.res.headers);
-    }
+  /** Hono's `c.res` setter merges the old response's headers into the copy: write on what it holds. */
+  protected override replace(response: Response): Response {
+    this.#context.res = super.replace(response);
+    return this.#context.res;
   }
 }

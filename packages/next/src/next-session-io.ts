@@ -153,36 +153,3 @@ export function parseSetCookie(header: string): CookieAttributes {
   return cookie;
 }
 
-/**
- * The response as the core sees it, for a proxy: the headers of the `Response` it returns, copied
- * once when they are immutable (`Response.redirect()`, a response passed through from `fetch()`).
- */
-export class ProxySessionResponse implements SessionResponse {
-  response: Response;
-
-  constructor(response: Response) {
-    this.response = response;
-  }
-
-  getHeader(name: string): string | undefined {
-    return this.response.headers.get(name) ?? undefined;
-  }
-
-  setHeader(name: string, value: string): void {
-    this.#change((headers) => headers.set(name, value));
-  }
-
-  appendHeader(name: string, value: string): void {
-    this.#change((headers) => headers.append(name, value));
-  }
-
-  #change(write: (headers: Headers) => void): void {
-    try {
-      write(this.response.headers);
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-      this.response = new Response(this.response.body, this.response);
-      write(this.response.headers);
-    }
-  }
-}

@@ -9,6 +9,7 @@ import {
   SessionRun,
   StoreUnavailableError,
   toSessionInterface,
+  WebResponseHeaders,
   type Session,
   type SessionInterface,
   type SessionsOptions,
@@ -18,7 +19,7 @@ import { cookies, headers } from 'next/headers';
 import { unstable_rethrow } from 'next/navigation';
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { cache } from 'react';
-import { CookieStoreResponse, NextSessionRequest, ProxySessionResponse, type AddressOf } from './next-session-io.js';
+import { CookieStoreResponse, NextSessionRequest, type AddressOf } from './next-session-io.js';
 import { ReadonlySession } from './readonly-session.js';
 
 /** Options of {@link nextSessions} beyond those of `createSessions`. */
@@ -161,7 +162,7 @@ export function nextSessions<T extends object = SessionValues>(
             run.abandon();
             throw error;
           }
-          const response = new ProxySessionResponse(answer);
+          const response = new WebResponseHeaders(answer);
           await run.save(response);
           return response.response;
         } catch (error) {

@@ -1,15 +1,15 @@
-/** The handler's `Response` as the core sees it. */
-import type { SessionResponse } from '@sess/core';
+/** A Web `Response` as the core sees it, for the adapters of runtimes that answer with one. */
+import type { SessionResponse } from './http-types.js';
 
 /**
- * Writes the session's headers onto the handler's response, or onto a copy of it when its headers
+ * Writes the session's headers onto a handler's `Response`, or onto a copy of it when its headers
  * are immutable (`Response.redirect()`, a `fetch()` result): the copy, made at
  * the first refused write, keeps the status, the headers and the same body stream, so a streamed
  * body stays streamed. Writable headers are written in place: a copy would cost every response
  * its runtime's fast path (`@hono/node-server` sends a string body directly, but a copied body as
  * a stream).
  */
-export class ResponseHeaders implements SessionResponse {
+export class WebResponseHeaders implements SessionResponse {
   /** The response to send: the handler's, or its copy once a write was refused. */
   response: Response;
 
@@ -36,9 +36,18 @@ export class ResponseHeaders implements SessionResponse {
       // Immutable headers refuse every write with a TypeError, the first one included: nothing was
       // written yet. Anything else is not ours to hide.
       if (!(error instanceof TypeError)) throw error;
-      this.response = copyOf(this.response);
+      this.response = this.replace(this.response);
       write(this.response.headers);
     }
+  }
+
+  /**
+   * The copy of `response` the headers go on once its own refused a write. An adapter whose
+   * framework holds the response (Hono's `c.res`) overrides it to hand the copy over and write on
+   * what the framework then holds.
+   */
+  protected replace(response: Response): Response {
+    return copyOf(response);
   }
 }
 
@@ -50,10 +59,3 @@ function copyOf(response: Response): Response {
   const { body, status, statusText, headers } = response;
   return new Response(body, { status, statusText, headers: new Headers(headers) });
 }
-
-/** Where the headers of a session go when the handler threw: there is no response to put them on. */
-export const NO_RESPONSE: SessionResponse = {
-  getHeader: () => undefined,
-  setHeader: () => {},
-  appendHeader: () => {},
-};
