@@ -16,8 +16,11 @@
  * it, the event loop) and every thread. The other threads are V8's helpers: optimizing compilers,
  * which still run thousands of requests after the start (a function reaching its top tier late
  * lands 50–200k instructions per request in a run, a different one each time), and the concurrent
- * parts of garbage collection. The main thread repeats within about 1 %, every thread within 20 %,
- * so the overheads and the goals are read on the main thread.
+ * parts of garbage collection. Between processes the main thread of a bare target repeats within
+ * 1 % on Koa, Hono and node:http and within 4–8 % on Express (whose prototype swapping makes V8's
+ * cache misses depend on where maps land in memory), a sess target within ~10 % (which functions
+ * reached the optimizing tier), every thread within 10–20 %: the overheads and the goals are read
+ * on the main thread, from the median of the runs.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
