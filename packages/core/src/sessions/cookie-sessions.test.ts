@@ -6,6 +6,7 @@ import { CookieTooLargeError, SessionConfigError } from '../errors.js';
 import { nodeCryptoBackend } from '../crypto/node-crypto-backend.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import { Browser, TestResponse } from '../testing/http.js';
+import { jsonCodec } from '../session/codec.js';
 import { webCryptoBackend } from '../crypto/web-crypto-backend.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0001';
@@ -23,6 +24,34 @@ describe('cookie sessions', () => {
     expect(first.response.setCookies[0]).not.toContain('ada');
     expect(client.cookie).toMatch(/^[A-Za-z0-9_-]+$/);
     expect((await client.request((session) => session.get('user'))).result).toBe('ada-lovelace');
+  });
+
+  it('gives every request its own values when the same cookie comes back (its payload is parsed once)', async () => {
+    const client = browser();
+    await client.request((session) => session.set('cart', { items: ['tea'] }));
+    const cookie = client.cookie;
+    // A handler that mutates what it read and then fails to save must not change what the next request reads.
+    const first = await client.request((session) => {
+      const cart = session.get('cart') as { items: string[] };
+      cart.items.push('cake');
+      return cart;
+    });
+    expect(first.result).toEqual({ items: ['tea', 'cake'] });
+    client.cookie = cookie;
+    const again = await client.request((session) => session.get('cart'));
+    expect(again.result).toEqual({ items: ['tea'] });
+    client.cookie = cookie;
+    const third = await client.request((session) => session.get('cart'));
+    expect(third.result).toEqual({ items: ['tea'] });
+    expect(third.result).not.toBe(again.result);
+
+    // With a codec whose decode hands back what it is given, the payload is parsed for every request.
+    const plain = new Browser(createSessions<Record<string, unknown>>({ store: 'cookie', secret: SECRET, codec: jsonCodec }));
+    await plain.request((session) => session.set('cart', { items: ['tea'] }));
+    const plainCookie = plain.cookie;
+    await plain.request((session) => (session.get('cart') as { items: string[] }).items.push('cake'));
+    plain.cookie = plainCookie;
+    expect((await plain.request((session) => session.get('cart'))).result).toEqual({ items: ['tea'] });
   });
 
   it('sets no cookie for an untouched visitor', async () => {
