@@ -123,6 +123,48 @@ describe.each([
     expect((await store.get(id))?.data).toEqual({ n: 3 });
   });
 
+  it('resolves a write only once Redis has sent its invalidation to the listeners of other processes', async () => {
+    // Another process's cache, as raw connections: a tracked reader and the listener it redirects to.
+    const listener = new Redis(REDIS_URL, { protocol: 2 } as never);
+    const reader = new Redis(REDIS_URL, { protocol: 2 } as never);
+    clients.push(listener, reader);
+    const invalidated = new Set<string>();
+    listener.on('messageBuffer', (_channel: Buffer, keys: Buffer[] | null) => {
+      for (const key of keys ?? []) invalidated.add(String(key));
+    });
+    const listenerId = String(await listener.client('ID'));
+    await listener.subscribe('__redis__:invalidate');
+    await reader.client('TRACKING', 'on', 'REDIRECT', listenerId);
+    const store = await newStore(clientOptions());
+    const owned = randomStoreId();
+    const ownerless = randomStoreId();
+    // Each write whose last command is the session's change (no owner index command after it).
+    const writes: Array<[string, string, () => Promise<void>]> = [
+      ['set', owned, () => store.set(owned, record({ n: 1 }, 'ada'))],
+      ['set', ownerless, () => store.set(ownerless, record({ n: 1 }))],
+      ['patch', ownerless, () => store.patch(ownerless, { set: { n: 2 }, unset: [] }, Date.now() + 60_000)],
+      ['touch', ownerless, () => store.touch(ownerless, Date.now() + 60_000)],
+      ['destroy', ownerless, () => store.destroy(ownerless)],
+    ];
+    const late: string[] = [];
+    const rounds = 40;
+    for (let round = 0; round < rounds; round++) {
+      for (const [operation, id, write] of writes) {
+        invalidated.delete(sessionKey(id));
+        await reader.hgetall(sessionKey(id));
+        await write();
+        // Checked at once, before this process reads any more from its sockets: the user's next
+        // request to another process may come that soon.
+        if (!invalidated.has(sessionKey(id))) late.push(`round ${round}: ${operation}`);
+      }
+    }
+    // Without the wait, a third to four fifths of these writes resolve before their invalidation is
+    // read. With it, the message is in this process's socket before the reply that resolves the write,
+    // but epoll may hand the two over in either order when they come in one batch (a few in 2,000):
+    // another process, which needs more turns of its loop to read a new request, reads it first.
+    expect(late.length, late.join('\n')).toBeLessThan((rounds * writes.length) / 20);
+  });
+
   it('never serves a session past its expiry, whenever Redis gets round to deleting the key', async () => {
     const store = await newStore();
     const id = randomStoreId();
