@@ -49,11 +49,11 @@ export const TARGETS: readonly Target[] = [
   { id: 'hono/sess-memory', framework: 'Hono', label: 'sess (MemoryStore)', role: 'sess', server: 'hono-sess', store: 'memory', incumbent: 'hono/hono-sessions-memory' },
   { id: 'hono/sess-cookie', framework: 'Hono', label: 'sess (cookie)', role: 'sess', server: 'hono-sess', store: 'cookie', incumbent: 'hono/hono-sessions-cookie' },
   { id: 'hono/sess-redis', framework: 'Hono', label: 'sess (Redis)', role: 'sess', server: 'hono-sess', store: 'redis', incumbent: 'hono/hono-sessions-memory' },
+  { id: 'hono/sess-redis-cached', framework: 'Hono', label: 'sess (Redis, read cache)', role: 'sess', server: 'hono-sess', store: 'redis-cached', incumbent: 'hono/hono-sessions-memory' },
 
   { id: 'fastify/bare', framework: 'Fastify', label: 'Fastify, no session', role: 'bare', server: 'fastify-bare' },
   { id: 'fastify/fastify-session-memory', framework: 'Fastify', label: '@fastify/session (MemoryStore)', role: 'incumbent', server: 'fastify-session', store: 'memory' },
   { id: 'fastify/sess-memory', framework: 'Fastify', label: 'sess (MemoryStore)', role: 'sess', server: 'fastify-sess', store: 'memory', incumbent: 'fastify/fastify-session-memory' },
-  { id: 'hono/sess-redis-cached', framework: 'Hono', label: 'sess (Redis, read cache)', role: 'sess', server: 'hono-sess', store: 'redis-cached', incumbent: 'hono/hono-sessions-memory' },
 
   { id: 'node/bare', framework: 'node:http', label: 'node:http, no session', role: 'bare', server: 'node-bare' },
   { id: 'node/iron-session', framework: 'node:http', label: 'iron-session', role: 'incumbent', server: 'iron-session' },
