@@ -172,8 +172,15 @@ export class RedisStore implements Store {
     const key = this.sessionKey(id);
     const cache = this.cache;
     if (cache === undefined) return parseRecord(await this.run('get', () => this.client.hgetall(key)));
-    const cached = this.closed ? undefined : cache.get(key);
-    if (cached !== undefined) return parseRecord(cached);
+    if (!this.closed && cache.get(key) !== undefined) {
+      // Another process's write resolves only once Redis has sent its invalidation here, so the
+      // invalidation reached this process's socket before the request that asks for this read. Both
+      // may be read in the same turn of the event loop, the request first: let that turn's I/O run
+      // before answering from the cache.
+      await afterPendingIo();
+      const cached = this.closed ? undefined : cache.get(key);
+      if (cached !== undefined) return parseRecord(cached);
+    }
     return parseRecord(await this.run('get', () => cache.fetch(key, this.client as Redis)));
   }
 
@@ -546,4 +553,9 @@ function parseRecord(fields: Record<string, string>): SessionRecord | undefined 
 /** Escapes the glob characters of `SCAN MATCH` so that the prefix matches literally. */
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** Resolves after the I/O callbacks of the event loop's current turn (in Node's check phase). */
+function afterPendingIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
