@@ -192,7 +192,7 @@ export function renderReport(results: RunResults, chartFile: string): string {
   ];
   if (results.targets.length > 0) {
     lines.push(`![× bare framework](${chartFile})`, '');
-    for (const framework of ['Express', 'Koa', 'Hono', 'Fastify', 'node:http', 'fetch on Node']) {
+    for (const framework of ['Express', 'Koa', 'Hono', 'Fastify', 'h3', 'node:http', 'fetch on Node']) {
       if (results.targets.some((result) => result.target.framework === framework)) lines.push(...frameworkTable(results, lookup, framework));
     }
     const anyFailure = results.targets.some((result) => result.failures.length > 0);

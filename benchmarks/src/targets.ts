@@ -8,7 +8,7 @@ export interface Target {
   /** Stable ID, also what `--filter` matches: `framework/library-store`. */
   id: string;
   /** The framework column of the results. */
-  framework: 'Express' | 'Koa' | 'Hono' | 'Fastify' | 'node:http' | 'fetch on Node';
+  framework: 'Express' | 'Koa' | 'Hono' | 'Fastify' | 'h3' | 'node:http' | 'fetch on Node';
   /** What the row is called in the results. */
   label: string;
   /** `bare`: the framework alone; `incumbent`: a library users pick today; `sess`: this project. */
@@ -54,6 +54,12 @@ export const TARGETS: readonly Target[] = [
   { id: 'fastify/bare', framework: 'Fastify', label: 'Fastify, no session', role: 'bare', server: 'fastify-bare' },
   { id: 'fastify/fastify-session-memory', framework: 'Fastify', label: '@fastify/session (MemoryStore)', role: 'incumbent', server: 'fastify-session', store: 'memory' },
   { id: 'fastify/sess-memory', framework: 'Fastify', label: 'sess (MemoryStore)', role: 'sess', server: 'fastify-sess', store: 'memory', incumbent: 'fastify/fastify-session-memory' },
+  { id: 'fastify/sess-cookie', framework: 'Fastify', label: 'sess (cookie)', role: 'sess', server: 'fastify-sess', store: 'cookie', incumbent: 'fastify/fastify-session-memory' },
+
+  { id: 'h3/bare', framework: 'h3', label: 'h3 on node:http, no session', role: 'bare', server: 'h3-bare' },
+  { id: 'h3/h3-session-cookie', framework: 'h3', label: "h3's useSession (sealed cookie)", role: 'incumbent', server: 'h3-session' },
+  { id: 'h3/sess-memory', framework: 'h3', label: 'sess (MemoryStore)', role: 'sess', server: 'h3-sess', store: 'memory', incumbent: 'h3/h3-session-cookie', informational: true },
+  { id: 'h3/sess-cookie', framework: 'h3', label: 'sess (cookie)', role: 'sess', server: 'h3-sess', store: 'cookie', incumbent: 'h3/h3-session-cookie', informational: true },
 
   { id: 'node/bare', framework: 'node:http', label: 'node:http, no session', role: 'bare', server: 'node-bare' },
   { id: 'node/iron-session', framework: 'node:http', label: 'iron-session', role: 'incumbent', server: 'iron-session' },
