@@ -66,7 +66,8 @@ export function testAdapter({ name, serve, trustsProxy = false }: TestAdapterOpt
       const [cookie] = response.headers.getSetCookie();
       expect(cookie).toMatch(/^sid=[\w-]+\.[\w-]+;/);
       expect(cookie).toContain('; HttpOnly');
-      expect(cookie).toContain('; SameSite=Lax');
+      // Attribute names and values are case-insensitive (RFC 6265bis 5.6): Next writes `SameSite=lax`.
+      expect(cookie).toMatch(/; SameSite=Lax(;|$)/i);
       expect(cookie).toContain('; Path=/');
       expect(cookie).not.toContain('; Secure');
       expect(response.headers.get('Vary')).toMatch(/\bCookie\b/);

@@ -1,41 +1,19 @@
 /**
  * @sess/next in a real Next.js app (`test-app/`): built with `next build` (skipped when the build
- * is newer than its sources and this package's build), served by `next start`, and driven over
+ * is newer than its sources and the builds it bundles), served by `next start`, and driven over
  * HTTP: Route Handlers, Server Actions posted as forms (no JavaScript), Server Components, the proxy.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CookieJar } from '@sess/adapter-test-suite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildNextApp, nextBin as next, packageRoot } from './testing/next-build.js';
 
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const app = join(packageRoot, 'test-app');
-const next = join(packageRoot, 'node_modules', '.bin', 'next');
-
-/** The newest modification time under `path` (build output and dependencies left out). */
-function newest(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let latest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    if (entry === '.next' || entry === 'node_modules' || entry === 'cache') continue;
-    latest = Math.max(latest, newest(join(path, entry)));
-  }
-  return latest;
-}
-
-/** Builds the test app unless its build is newer than its sources and this package's build. */
-function build(): void {
-  expect(existsSync(join(packageRoot, 'dist', 'index.js')), 'run `pnpm --filter @sess/next build` first').toBe(true);
-  const buildId = join(app, '.next', 'BUILD_ID');
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(newest(app), newest(join(packageRoot, 'dist')))) return;
-  execFileSync(next, ['build', app], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -70,7 +48,7 @@ describe('@sess/next in a Next.js 16 app (next build && next start)', () => {
   let failFlag = '';
 
   beforeAll(async () => {
-    build();
+    buildNextApp(app);
     directory = mkdtempSync(join(tmpdir(), 'sess-next-'));
     failFlag = join(directory, 'fail');
     const port = await freePort();

@@ -1,6 +1,6 @@
 import { createSessions, MemoryStore, type SessionResponse } from '@sess/core';
 import { ResponseCookies } from 'next/dist/compiled/@edge-runtime/cookies/index.js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CookieStoreResponse, parseSetCookie, type NextCookieStore } from './next-session-io.js';
 
 /** The attributes of a `Set-Cookie` value, as a browser reads them (names lower-case, in a set). */
@@ -24,6 +24,16 @@ class HeadersResponse implements SessionResponse {
 }
 
 describe("the cookie of the core, through Next's cookies().set()", () => {
+  // Next recomputes Expires from Max-Age when it sets the cookie: a second ticking over between the
+  // core's write and Next's would tell the dates apart. The clock stands still instead.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-01T12:00:00.500Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it.each([
     ['defaults', {}],
     ['every attribute', { domain: 'example.com', secure: true, sameSite: 'strict', partitioned: true, path: '/app' }],
