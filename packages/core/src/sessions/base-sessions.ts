@@ -33,6 +33,15 @@ export interface SessionInterface<T extends object = SessionValues> {
    */
   open(request: SessionRequest): Promise<Session<T>>;
   /**
+   * Optional: {@link SessionInterface.open}, finishing on the spot when opening needs no I/O. It
+   * returns the session itself when it is ready at once (a cookie session whose cookie was opened
+   * before, a server-side session whose verified cookie is known and whose store answers in
+   * process), else the promise `open` would return; it never throws (a failure is a rejected
+   * promise). `runSession` uses it when present, so that such a request reaches its handler
+   * without waiting a tick, as `save` lets it answer without one.
+   */
+  openNow?(request: SessionRequest): Session<T> | Promise<Session<T>>;
+  /**
    * Writes what changed to the store and the response headers, then releases the session's lock.
    * Call it once, before the response headers are sent, also when the handler failed; the session
    * is closed afterwards (a lazy `load()` is refused). Finishes on the spot when it needs no I/O: it
@@ -128,21 +137,30 @@ export abstract class BaseSessions<T extends object> {
    * there is nothing to check, so that a safe request costs no extra tick.
    */
   open(request: SessionRequest): Promise<Session<T>> {
+    const opened = this.openNow(request);
+    return opened instanceof Promise ? opened : Promise.resolve(opened);
+  }
+
+  /**
+   * {@link SessionInterface.openNow}: the CSRF checks of an unsafe request, then the session. The
+   * origin check refuses before anything is read (no store call, no lock); a submitted token is
+   * checked against the session's once it is loaded.
+   */
+  openNow(request: SessionRequest): Session<T> | Promise<Session<T>> {
     const csrf = this.options.csrf;
-    let guarded: boolean;
     try {
-      guarded = csrf !== undefined && isGuarded(request, csrf);
+      const guarded = csrf !== undefined && isGuarded(request, csrf);
+      if (!guarded || csrf === undefined) return this.openSession(request);
+      const refusal = refusedOrigin(request, csrf);
+      if (refusal !== undefined) {
+        this.#reportCsrf(refusal, request.origin ?? undefined);
+        return Promise.reject(new CsrfError(refusal));
+      }
+      return csrf.token === undefined ? this.openSession(request) : this.#openWithToken(request, csrf.token);
     } catch (error) {
-      // An app's `skip` that throws: a rejection like every other failure of `open`.
+      // An app's `skip` that throws, or any other failure: a rejection like every other one of `open`.
       return Promise.reject(error);
     }
-    if (!guarded || csrf === undefined) return this.openSession(request);
-    const refusal = refusedOrigin(request, csrf);
-    if (refusal !== undefined) {
-      this.#reportCsrf(refusal, request.origin ?? undefined);
-      return Promise.reject(new CsrfError(refusal));
-    }
-    return csrf.token === undefined ? this.openSession(request) : this.#openWithToken(request, csrf.token);
   }
 
   /** Opens the session of a guarded request under `csrf.token` and checks the token it carries, if any. */
@@ -169,8 +187,11 @@ export abstract class BaseSessions<T extends object> {
     return session;
   }
 
-  /** Opens the session of `request` (see {@link SessionInterface.open}); the CSRF checks are done. */
-  protected abstract openSession(request: SessionRequest): Promise<Session<T>>;
+  /**
+   * Opens the session of `request` (see {@link SessionInterface.openNow}): the session itself when
+   * no I/O was needed, else its promise. The CSRF checks are done.
+   */
+  protected abstract openSession(request: SessionRequest): Session<T> | Promise<Session<T>>;
 
   readonly #reportCsrf = (reason: CsrfRefusal, origin?: string): void => {
     this.emit(origin === undefined ? { type: 'csrf-refused', reason } : { type: 'csrf-refused', reason, origin });

@@ -75,7 +75,7 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
   }
 
   /** The session in the request's cookie, or a new one when it is missing, forged, stale or undecryptable. */
-  protected openSession(request: SessionRequest): Promise<Session<T>> {
+  protected openSession(request: SessionRequest): Session<T> | Promise<Session<T>> {
     const name = this.options.cookie.name;
     const candidates = readCookie(request.cookie, name);
     if (this.options.cookieChunks > 1) {
@@ -83,8 +83,8 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
       if (chunks.length > 0) return this.#openChunked(request, candidates, chunks.length);
     }
     const state = this.newState(request, candidates.length > 0);
-    if (candidates.length === 0) return Promise.resolve(this.wrap(state));
-    // Returned, not awaited: a returning visitor's cookie, already opened once, costs no extra tick.
+    if (candidates.length === 0) return this.wrap(state);
+    // A returning visitor's cookie, already opened once, is opened on the spot: no promise, no tick.
     return this.#openCandidates(state, candidates);
   }
 
@@ -104,8 +104,16 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
     return this.wrap(state);
   }
 
-  /** The session of the first of the single cookies that opens, or a new one. */
-  async #openCandidates(state: RequestState, candidates: string[]): Promise<Session<T>> {
+  /**
+   * The session of the first of the single cookies that opens, or a new one: on the spot when the
+   * first cookie was opened before, else after decrypting.
+   */
+  #openCandidates(state: RequestState, candidates: string[]): Session<T> | Promise<Session<T>> {
+    const opened = this.#opened.get(candidates[0]!);
+    return opened === undefined ? this.#decryptCandidates(state, candidates) : this.#accept(state, opened);
+  }
+
+  async #decryptCandidates(state: RequestState, candidates: string[]): Promise<Session<T>> {
     for (const candidate of candidates) {
       let opened = this.#opened.get(candidate);
       if (opened === undefined) {

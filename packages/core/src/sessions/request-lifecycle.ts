@@ -11,6 +11,9 @@ import type { Session } from '../session/session.js';
 /** Tells whether the client of a request has gone away (its connection closed before the answer). */
 export type AbandonedCheck = () => boolean;
 
+/** {@link SessionRun}'s private start, for {@link runSession} in this module. */
+let startRun: <T extends object>(sessions: SessionInterface<T>, session: Session<T>, abandoned: AbandonedCheck | undefined) => SessionRun<T>;
+
 /**
  * One request's session, from `open` to `save`. Frameworks whose handlers end in a promise use
  * {@link runSession}; an adapter that must save at another moment (Express saves when the handler
@@ -35,14 +38,30 @@ export class SessionRun<T extends object = SessionValues> {
    * like `open` (`StoreUnavailableError`, `LockTimeoutError`, and `CsrfError` for a cross-site
    * request the CSRF checks refuse: then nothing was opened, read or locked).
    */
-  static async open<T extends object>(
+  static open<T extends object>(
     sessions: SessionInterface<T>,
     request: SessionRequest,
     abandoned?: AbandonedCheck,
   ): Promise<SessionRun<T>> {
-    const run = new SessionRun(sessions, await sessions.open(request), abandoned);
+    let opened: Promise<Session<T>>;
+    try {
+      opened = sessions.open(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Chained, not awaited: an `async` method would add its own promise and hops to every request.
+    return opened.then((session) => SessionRun.#start(sessions, session, abandoned));
+  }
+
+  /** The run of a session just opened; abandoned at once when the client left while it opened. */
+  static #start<T extends object>(sessions: SessionInterface<T>, session: Session<T>, abandoned: AbandonedCheck | undefined): SessionRun<T> {
+    const run = new SessionRun(sessions, session, abandoned);
     if (abandoned?.() === true) run.abandon();
     return run;
+  }
+
+  static {
+    startRun = (sessions, session, abandoned) => SessionRun.#start(sessions, session, abandoned);
   }
 
   /** Whether the run is over: saved or abandoned. */
@@ -99,22 +118,54 @@ export class SessionRun<T extends object = SessionValues> {
  * (`StoreUnavailableError`) when opening or saving failed, or with `CsrfError` (403) before
  * `handle` runs when the CSRF checks refuse the request.
  */
-export async function runSession<T extends object, R>(
+export function runSession<T extends object, R>(
   sessions: SessionInterface<T>,
   request: SessionRequest,
   handle: (session: Session<T>) => Promise<R>,
   respond: (failure?: { error: unknown }) => SessionResponse,
   abandoned?: AbandonedCheck,
 ): Promise<R> {
-  const run = await SessionRun.open(sessions, request, abandoned);
-  let result: R;
+  // Promises are chained, not awaited, and a session opened on the spot (`openNow`: no I/O) goes
+  // to `handle` at once: every promise and microtask hop here is paid by every request.
+  let opened: Session<T> | PromiseLike<Session<T>>;
   try {
-    result = await handle(run.session);
+    opened = sessions.openNow !== undefined ? sessions.openNow(request) : sessions.open(request);
   } catch (error) {
-    await run.saveAfterFailure(respond({ error }));
-    throw error;
+    return Promise.reject(error);
   }
-  const pending = run.save(respond());
-  if (pending !== undefined) await pending;
-  return result;
+  if (isThenable(opened)) {
+    return Promise.resolve(opened).then((session) => runOpened(sessions, session, handle, respond, abandoned));
+  }
+  return runOpened(sessions, opened, handle, respond, abandoned);
+}
+
+/** The rest of {@link runSession} once the session is open: `handle`, then the save. */
+function runOpened<T extends object, R>(
+  sessions: SessionInterface<T>,
+  session: Session<T>,
+  handle: (session: Session<T>) => Promise<R>,
+  respond: (failure?: { error: unknown }) => SessionResponse,
+  abandoned: AbandonedCheck | undefined,
+): Promise<R> {
+  const run = startRun(sessions, session, abandoned);
+  let handled: Promise<R>;
+  try {
+    handled = Promise.resolve(handle(session));
+  } catch (error) {
+    handled = Promise.reject(error);
+  }
+  return handled.then(
+    (result) => {
+      const pending = run.save(respond());
+      return pending === undefined ? result : pending.then(() => result);
+    },
+    (error: unknown) =>
+      run.saveAfterFailure(respond({ error })).then(() => {
+        throw error;
+      }),
+  );
+}
+
+function isThenable<V>(value: V | PromiseLike<V>): value is PromiseLike<V> {
+  return typeof (value as { then?: unknown }).then === 'function';
 }
