@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fuzzAdapter, listen, testAdapter, type ServeAdapter } from '@sess/adapter-test-suite';
 import next from 'next';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildNextApp, packageRoot } from './testing/next-build.js';
 import { SUITE_APP_HEADER, suiteApps } from './testing/suite-apps.js';
 
@@ -19,34 +19,42 @@ const dir = join(packageRoot, 'suite-app');
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 let server: ReturnType<typeof next> | undefined;
-let handler: Promise<RequestHandler> | undefined;
+let handle: RequestHandler | undefined;
 
-beforeAll(() => buildNextApp(dir), 240_000);
+// Built and started once for the file, before any test: a test's own time is the requests'.
+beforeAll(async () => {
+  buildNextApp(dir);
+  server = next({ dir, dev: false, hostname: '127.0.0.1' });
+  await server.prepare();
+  const started = server.getRequestHandler();
+  handle = started;
+  // The route bundle loads on its first request, here rather than in a test; one naming no app is refused.
+  const probe = await listen((request, response) => void started(request, response));
+  try {
+    const answer = await fetch(`${probe.url}/read`);
+    expect(answer.status).toBe(404);
+    expect(await answer.text()).toBe('no such app');
+  } finally {
+    await probe.close();
+  }
+}, 240_000);
+
 afterAll(async () => {
   await server?.close();
 });
-
-/** Next's request handler for the built app, started on first use. */
-function nextHandler(): Promise<RequestHandler> {
-  handler ??= (async () => {
-    server = next({ dir, dev: false, hostname: '127.0.0.1' });
-    await server.prepare();
-    return server.getRequestHandler();
-  })();
-  return handler;
-}
 
 let apps = 0;
 
 /** The suite's `serve`: the app registered for the Route Handler, and a server of its own. */
 const serveNext: ServeAdapter = async (sessionsOrOptions, routes) => {
-  const handle = await nextHandler();
+  const nextHandle = handle;
+  if (nextHandle === undefined) throw new Error('the Next server did not start (see beforeAll)');
   const key = String((apps += 1));
   suiteApps().set(key, { sessionsOrOptions, routes });
   const http = await listen((request, response) => {
     // Set here, after the client: a request cannot name another app.
     request.headers[SUITE_APP_HEADER] = key;
-    void handle(request, response);
+    void nextHandle(request, response);
   });
   return {
     url: http.url,
