@@ -37,6 +37,8 @@ export const HONO_SESSIONS_METHODS = ['getSessionById', 'createSession', 'persis
  */
 export function countingStore<S extends object>(store: S, methods: readonly string[] = STORE_METHODS): S {
   const target = store as Record<string, unknown>;
+  // A store's synchronous methods (`Store.sync`, MemoryStore's) are round trips of the same kinds.
+  if (typeof target.sync === 'object' && target.sync !== null) countingStore(target.sync, methods);
   for (const method of methods) {
     const original = target[method];
     if (typeof original !== 'function') continue;

@@ -38,6 +38,12 @@ export interface StoreCapabilities {
   clear: boolean;
   /** `close()`: releases connections and timers. */
   close: boolean;
+  /**
+   * `sync`: the record operations answered synchronously, for a store whose records live in the
+   * process's own memory (see `Store.sync` in `@sess/core`). Optional: leaving it out declares it
+   * `false`. When `true`, the whole suite runs a second time through those methods.
+   */
+  sync?: boolean;
 }
 
 /** Options of {@link testStore}. */
@@ -131,8 +137,45 @@ const richData: StoredData = {
  * seconds (some tests wait for short real expiries); it never asserts speed.
  */
 export function testStore(options: TestStoreOptions): void {
-  const { capabilities } = options;
+  describeStore(options.name, options.create, options.capabilities);
+  if (options.capabilities.sync === true) {
+    // The same contract through `store.sync`: a view whose asynchronous methods call the synchronous ones.
+    describeStore(`${options.name}, through its synchronous methods`, async () => syncView(await options.create()), {
+      ...options.capabilities,
+      sync: false,
+    });
+  }
+}
 
+/** The methods of `Store.sync` that mirror an asynchronous method of the store when it has it. */
+const mirroredByOptionalSync = ['touch', 'patch'] as const;
+
+/**
+ * A store whose `get`, `set`, `destroy`, `touch` and `patch` call `store.sync`'s, and whose other
+ * methods are `store`'s own: the suite's tests then check the synchronous methods.
+ */
+function syncView(store: Store): Store {
+  const sync = store.sync;
+  if (sync === undefined) throw new Error('capabilities.sync is declared but the store has no sync methods');
+  const view: Store = {
+    name: store.name ?? 'store',
+    get: async (id) => sync.get(id),
+    set: async (id, record) => sync.set(id, record),
+    destroy: async (id) => sync.destroy(id),
+  };
+  if (sync.touch) view.touch = async (id, expiresAt) => sync.touch!(id, expiresAt);
+  if (sync.patch) view.patch = async (id, change, expiresAt) => sync.patch!(id, change, expiresAt);
+  const own = store as unknown as Record<string, unknown>;
+  for (const name of ['lock', 'destroyByOwner', 'listByOwner', 'prune', 'clear', 'close'] as const) {
+    const method = own[name];
+    if (typeof method === 'function') (view as unknown as Record<string, unknown>)[name] = method.bind(store);
+  }
+  return view;
+}
+
+/** The suite proper, against the stores `create` makes. */
+function describeStore(name: string, create: () => Store | Promise<Store>, capabilities: StoreCapabilities): void {
+  const options = { name, create };
   describe(options.name, () => {
     let store: Store;
     /** Every instance created for the current test, closed after it. */
@@ -185,6 +228,35 @@ export function testStore(options: TestStoreOptions): void {
         expect(typeof store.get).toBe('function');
         expect(typeof store.set).toBe('function');
         expect(typeof store.destroy).toBe('function');
+      });
+
+      it(`declares sync: ${String(capabilities.sync === true)}, and the object agrees`, () => {
+        const sync = store.sync;
+        if (capabilities.sync !== true) {
+          expect(sync, 'the store has sync methods but does not declare sync: declare it true so that they are tested').toBeUndefined();
+          return;
+        }
+        expect(typeof sync, 'sync is declared but the store has no sync object').toBe('object');
+        for (const method of ['get', 'set', 'destroy'] as const) expect(typeof sync![method], `sync.${method}`).toBe('function');
+        for (const method of mirroredByOptionalSync) {
+          expect(typeof sync![method] === 'function', `sync.${method} must exist exactly when ${method} does`).toBe(typeof store[method] === 'function');
+        }
+      });
+
+      it('answers on the spot through sync: no promise, and what the asynchronous methods see', async () => {
+        const sync = store.sync;
+        if (capabilities.sync !== true || sync === undefined) return;
+        const id = newId();
+        const record = newRecord({ through: 'sync' });
+        expect(sync.set(id, record)).toBeUndefined();
+        const read = sync.get(id);
+        expect(read instanceof Promise).toBe(false);
+        expect(read).toEqual(record);
+        expect(await store.get(id)).toEqual(record);
+        await store.set(id, newRecord({ through: 'async' }));
+        expect(sync.get(id)?.data).toEqual({ through: 'async' });
+        expect(sync.destroy(id)).toBeUndefined();
+        expect(await store.get(id)).toBeUndefined();
       });
 
       for (const capability of capabilityNames) {

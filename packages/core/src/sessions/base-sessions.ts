@@ -207,8 +207,7 @@ export abstract class BaseSessions<T extends object> {
   }
 
   /** State of a request that has no session yet. */
-  protected newState(request: SessionRequest, hadCookie: boolean): RequestState {
-    const now = Date.now();
+  protected newState(request: SessionRequest, hadCookie: boolean, now = Date.now()): RequestState {
     return {
       request,
       hadCookie,

@@ -6,6 +6,7 @@ import { readCookie, serializeCookie } from '../cookies/cookie-header.js';
 import { type CryptoBackend, defaultCryptoBackend, type HmacKey } from '../crypto/crypto-backend.js';
 import { RegistryUnsupportedError, SessionConfigError } from '../errors.js';
 import { guard } from '../store/guarded-store.js';
+import { storeFailure } from '../store/store-failure.js';
 import type { SessionRequest, SessionResponse } from './http-types.js';
 import { KeyedMutex } from '../support/keyed-mutex.js';
 import { LruMap } from '../support/lru-map.js';
@@ -13,7 +14,7 @@ import type { ResolvedOptions } from '../options/resolve-options.js';
 import type { SessionValues } from '../session/session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from '../crypto/session-id.js';
 import { changedKeys, checkOwner, decodeAll, encodeAll, recordChange, STATE, type Session } from '../session/session.js';
-import type { OwnedRecord, SessionRecord, Store } from '../store/store.js';
+import type { OwnedRecord, SessionRecord, Store, SyncStoreMethods } from '../store/store.js';
 import { DEVICE_KEY, type DeviceInfo } from '../session/session-data.js';
 import { deviceLabel } from '../registry/device-label.js';
 import { truncateAddress } from '../registry/client-address.js';
@@ -55,18 +56,42 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
     this.#keys = importSigningKeys(options.secrets, backend);
   }
 
-  #call<R>(what: string, call: () => Promise<R>): Promise<R> {
+  /**
+   * One store call under the store timeout; through the store's synchronous methods (`now`) when it
+   * has them ({@link Store.sync}): no deadline then, as such a call cannot hang.
+   */
+  #call<R>(what: string, call: () => Promise<R>, now?: (sync: SyncStoreMethods) => R): Promise<R> {
+    const sync = this.store.sync;
+    if (now !== undefined && sync !== undefined) {
+      try {
+        return Promise.resolve(now(sync));
+      } catch (error) {
+        return Promise.reject(storeFailure(this.store.name ?? 'store', what, error));
+      }
+    }
     return guard(this.store.name ?? 'store', this.options.storeTimeoutMs, what, call);
   }
 
-  /** The session of `request`; a missing, tampered, unknown or expired cookie gives a new session. */
-  protected async openSession(request: SessionRequest): Promise<Session<T>> {
+  /**
+   * The session of `request`; a missing, tampered, unknown or expired cookie gives a new session.
+   * On the spot (no promise) for a returning visitor whose cookie was verified before, when the
+   * store answers synchronously ({@link Store.sync}) and nothing is locked.
+   */
+  protected openSession(request: SessionRequest): Session<T> | Promise<Session<T>> {
+    const now = Date.now();
     const candidates = readCookie(request.cookie, this.options.cookie.name);
-    const state: RequestState = this.newState(request, candidates.length > 0);
+    const state: RequestState = this.newState(request, candidates.length > 0, now);
     if (candidates.length === 0) {
-      if (this.options.migrateFrom) await this.#migrate(state);
-      return this.wrap(state);
+      return this.options.migrateFrom ? this.#migrate(state).then(() => this.wrap(state)) : this.wrap(state);
     }
+    const verified = this.#verified.get(candidates[0]!);
+    if (verified === undefined) return this.#verifyCandidates(state, candidates);
+    this.#useVerified(state, candidates[0]!, verified);
+    return this.#openVerified(state, now);
+  }
+
+  /** {@link ServerSessions.openSession} for a cookie not verified before: checks each candidate's signature. */
+  async #verifyCandidates(state: RequestState, candidates: string[]): Promise<Session<T>> {
     let rejection: 'malformed' | 'bad-signature' = 'malformed';
     for (const candidate of candidates) {
       let verified = this.#verified.get(candidate);
@@ -80,28 +105,53 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
         verified = verdict;
         this.#verified.set(candidate, verified);
       }
-      state.id = verified.id;
-      state.secretIndex = verified.keyIndex;
-      state.cookieValue = candidate;
-      state.storeId = verified.storeId;
-      break;
+      this.#useVerified(state, candidate, verified);
+      return this.#openVerified(state, Date.now());
     }
-    if (state.id === undefined) {
-      this.emit({ type: 'cookie-rejected', reason: rejection });
-      if (this.options.migrateFrom) await this.#migrate(state);
-      return this.wrap(state);
-    }
-    if (state.secretIndex > 0) this.emit({ type: 'secret-rotated' });
-    if (this.options.lazy) {
-      state.loaded = false;
-      state.load = () => this.#load(state);
-      return this.wrap(state);
-    }
-    await this.#load(state);
+    this.emit({ type: 'cookie-rejected', reason: rejection });
+    if (this.options.migrateFrom) await this.#migrate(state);
     return this.wrap(state);
   }
 
-  async #load(state: RequestState): Promise<void> {
+  #useVerified(state: RequestState, candidate: string, verified: VerifiedCookie): void {
+    state.id = verified.id;
+    state.secretIndex = verified.keyIndex;
+    state.cookieValue = candidate;
+    state.storeId = verified.storeId;
+  }
+
+  /** The session of a verified cookie: loaded now, or on first use in lazy mode. */
+  #openVerified(state: RequestState, now: number): Session<T> | Promise<Session<T>> {
+    if (state.secretIndex > 0) this.emit({ type: 'secret-rotated' });
+    if (this.options.lazy) {
+      state.loaded = false;
+      state.load = () => this.#load(state, Date.now()) ?? Promise.resolve();
+      return this.wrap(state);
+    }
+    const loading = this.#load(state, now);
+    return loading === undefined ? this.wrap(state) : loading.then(() => this.wrap(state));
+  }
+
+  /**
+   * Loads the record of a verified cookie into `state` (or makes it a new session). Returns
+   * `undefined` when that is done on the spot: the store ID is known, the store answers
+   * synchronously and no lock is to be taken.
+   */
+  #load(state: RequestState, now: number): Promise<void> | undefined {
+    const sync = this.store.sync;
+    const storeId = state.storeId;
+    if (sync === undefined || storeId === undefined || this.options.locking) return this.#loadAsync(state);
+    let record: SessionRecord | undefined;
+    try {
+      record = sync.get(storeId);
+    } catch (error) {
+      return Promise.reject(storeFailure(this.store.name ?? 'store', 'get', error));
+    }
+    if (!this.#applyRecord(state, storeId, record, now)) this.resetToNew(state);
+    return undefined;
+  }
+
+  async #loadAsync(state: RequestState): Promise<void> {
     const id = state.id!;
     const storeId = state.storeId ?? (await this.#storeIdOfCookie(state.cookieValue!, id));
     if (this.options.locking) {
@@ -114,26 +164,33 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
     }
     let record: SessionRecord | undefined;
     try {
-      record = await this.#call('get', () => this.store.get(storeId));
+      record = await this.#call('get', () => this.store.get(storeId), (sync) => sync.get(storeId));
     } catch (error) {
       await this.unlock(state);
       throw error;
     }
-    const now = Date.now();
-    if (record === undefined || this.isExpired(record, now)) {
-      this.emit({ type: 'session-missing', reason: record === undefined ? 'unknown' : 'expired' });
+    if (!this.#applyRecord(state, storeId, record, Date.now())) {
       await this.unlock(state);
       this.resetToNew(state);
-      return;
+    }
+  }
+
+  /**
+   * Makes `state` the loaded session of `record`. Returns `false` when the record is missing,
+   * expired, corrupt or bound to other client traits: the caller then releases any lock and makes
+   * the session new.
+   */
+  #applyRecord(state: RequestState, storeId: string, record: SessionRecord | undefined, now: number): boolean {
+    if (record === undefined || this.isExpired(record, now)) {
+      this.emit({ type: 'session-missing', reason: record === undefined ? 'unknown' : 'expired' });
+      return false;
     }
     let data: Record<string, unknown>;
     try {
       data = decodeAll(record.data, this.options.codec);
     } catch (error) {
       this.emit({ type: 'session-corrupt', error });
-      await this.unlock(state);
-      this.resetToNew(state);
-      return;
+      return false;
     }
     const accepted = this.acceptLoaded(state, {
       data,
@@ -142,13 +199,9 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
       expiresAt: record.expiresAt,
       owner: record.owner,
     });
-    if (!accepted) {
-      await this.unlock(state);
-      this.resetToNew(state);
-      return;
-    }
-    state.id = id;
+    if (!accepted) return false;
     state.storeId = storeId;
+    return true;
   }
 
   /** The store ID of a verified cookie's ID, remembered with the cookie. */
@@ -221,7 +274,7 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
     if (state.destroyed) {
       if (state.storeId !== undefined) {
         const storeId = state.storeId;
-        await this.#call('destroy', () => this.store.destroy(storeId));
+        await this.#call('destroy', () => this.store.destroy(storeId), (sync) => sync.destroy(storeId));
       }
       if (this.restartAfterDestroy(state, response, now)) return;
     }
@@ -242,8 +295,8 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
         expiresAt: state.expiresAt,
       };
       if (state.owner !== undefined) record.owner = state.owner;
-      await this.#call('set', () => this.store.set(storeId, record));
-      if (retired !== undefined) await this.#call('destroy', () => this.store.destroy(retired));
+      await this.#call('set', () => this.store.set(storeId, record), (sync) => sync.set(storeId, record));
+      if (retired !== undefined) await this.#call('destroy', () => this.store.destroy(retired), (sync) => sync.destroy(retired));
       Object.assign(state, { id, storeId, isNew: false, regenerated: false });
       const cookieValue = await signSessionId(id, (await this.#keys)[0]!);
       this.#verified.set(cookieValue, { id, keyIndex: 0, storeId });
@@ -258,7 +311,7 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
     const deadline = this.deadline(state, now);
     if (change !== undefined || state.ownerChanged) {
       if (this.store.patch && !state.ownerChanged && change !== undefined) {
-        await this.#call('patch', () => this.store.patch!(storeId, change, deadline));
+        await this.#call('patch', () => this.store.patch!(storeId, change, deadline), (sync) => sync.patch!(storeId, change, deadline));
       } else {
         const record: SessionRecord = {
           data: encodeAll(state.data, this.options.codec),
@@ -270,7 +323,7 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
       }
     } else if (this.renewalDue(state, deadline)) {
       if (this.store.touch) {
-        await this.#call('touch', () => this.store.touch!(storeId, deadline));
+        await this.#call('touch', () => this.store.touch!(storeId, deadline), (sync) => sync.touch!(storeId, deadline));
       } else {
         // A loaded session (only those are renewed) has what the store gave it.
         const record: SessionRecord = { data: state.stored!, createdAt: state.createdAt, expiresAt: deadline };
@@ -300,7 +353,7 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
    */
   async #replaceIfPresent(state: RequestState, response: SessionResponse, storeId: string, record: SessionRecord, now: number): Promise<boolean> {
     if (!(await this.#stillPresent(state, response, storeId, now))) return false;
-    await this.#call('set', () => this.store.set(storeId, record));
+    await this.#call('set', () => this.store.set(storeId, record), (sync) => sync.set(storeId, record));
     return true;
   }
 
@@ -310,7 +363,7 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
    * it would otherwise carry the ended session's data over to a new ID).
    */
   async #stillPresent(state: RequestState, response: SessionResponse, storeId: string, now: number): Promise<boolean> {
-    if ((await this.#call('get', () => this.store.get(storeId))) !== undefined) return true;
+    if ((await this.#call('get', () => this.store.get(storeId), (sync) => sync.get(storeId))) !== undefined) return true;
     this.emit({ type: 'session-missing', reason: 'ended' });
     this.expireCookie(state, response, now);
     this.resetToNew(state);

@@ -7,7 +7,7 @@ import { LockTimeoutError, SessionConfigError } from '../errors.js';
 import { LruMap } from '../support/lru-map.js';
 import { refuseUnknownOptions } from '../options/option-names.js';
 import { applyPatch, assertValidStoreId, lockToken } from './store-helpers.js';
-import type { LockOptions, OwnedRecord, SessionPatch, SessionRecord, Store, StoredData, Unlock } from './store.js';
+import type { LockOptions, OwnedRecord, SessionPatch, SessionRecord, Store, StoredData, SyncStoreMethods, Unlock } from './store.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -81,7 +81,9 @@ interface HeldLock {
  * - Records are copied in and out (as JSON), so mutating a record given to or returned by the store
  *   never changes the stored one, exactly as with a real backend.
  * - Capabilities: `touch`, `patch` (atomic: JavaScript runs one call at a time), `lock` (in-process),
- *   `destroyByOwner` and `listByOwner` (through an index by owner), `prune`, `clear` and `close`.
+ *   `destroyByOwner` and `listByOwner` (through an index by owner), `prune`, `clear` and `close`;
+ *   `sync`: the record operations answered synchronously, which the core uses so that a request
+ *   costs no promise for its store calls.
  *
  * @example
  * ```ts
@@ -100,6 +102,12 @@ export class MemoryStore implements Store {
   readonly #byOwner = new Map<string, Set<string>>();
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  /**
+   * {@link Store.sync}: `get`, `set`, `destroy`, `touch` and `patch`, answered on the spot. Absent
+   * on an instance of a subclass that overrides one of these methods (to log or count calls): the
+   * core would call the synchronous ones and skip the override.
+   */
+  readonly sync: Required<SyncStoreMethods> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     refuseUnknownOptions('MemoryStore', options, ['maxEntries', 'sweepIntervalMs', 'name']);
@@ -117,6 +125,17 @@ export class MemoryStore implements Store {
       );
     }
     this.#entries = new LruMap(this.#maxEntries, (id, entry) => this.#unindex(id, entry));
+    const own = MemoryStore.prototype;
+    const overridden = this.get !== own.get || this.set !== own.set || this.destroy !== own.destroy || this.touch !== own.touch || this.patch !== own.patch;
+    this.sync = overridden
+      ? undefined
+      : {
+          get: (id) => this.#get(id),
+          set: (id, record) => this.#set(id, record),
+          destroy: (id) => this.#destroy(id),
+          touch: (id, expiresAt) => this.#touch(id, expiresAt),
+          patch: (id, change, expiresAt) => this.#patch(id, change, expiresAt),
+        };
     warnInProduction();
   }
 
@@ -127,6 +146,20 @@ export class MemoryStore implements Store {
 
   /** The record, or `undefined` when absent or expired. */
   async get(id: string): Promise<SessionRecord | undefined> {
+    return this.#get(id);
+  }
+
+  /** Inserts or replaces the record; a record that is already expired is not kept. */
+  async set(id: string, record: SessionRecord): Promise<void> {
+    this.#set(id, record);
+  }
+
+  /** Deletes the record; deleting a missing record is a no-op. */
+  async destroy(id: string): Promise<void> {
+    this.#destroy(id);
+  }
+
+  #get(id: string): SessionRecord | undefined {
     assertValidStoreId(id, this.name);
     const entry = this.#live(id, Date.now());
     if (!entry) return undefined;
@@ -139,8 +172,7 @@ export class MemoryStore implements Store {
     return record;
   }
 
-  /** Inserts or replaces the record; a record that is already expired is not kept. */
-  async set(id: string, record: SessionRecord): Promise<void> {
+  #set(id: string, record: SessionRecord): void {
     assertValidStoreId(id, this.name);
     if (record.expiresAt <= Date.now()) {
       this.#delete(id);
@@ -154,8 +186,7 @@ export class MemoryStore implements Store {
     });
   }
 
-  /** Deletes the record; deleting a missing record is a no-op. */
-  async destroy(id: string): Promise<void> {
+  #destroy(id: string): void {
     assertValidStoreId(id, this.name);
     this.#delete(id);
   }
@@ -177,15 +208,23 @@ export class MemoryStore implements Store {
 
   /** Moves `expiresAt` without rewriting the data. A missing record stays missing; a past `expiresAt` deletes it. */
   async touch(id: string, expiresAt: number): Promise<void> {
-    const entry = this.#moving(id, expiresAt);
-    if (entry) this.#write(id, { ...entry, expiresAt });
+    this.#touch(id, expiresAt);
   }
 
   /** Applies `change` to the stored data and moves `expiresAt`. A missing or expired record stays missing. */
   async patch(id: string, change: SessionPatch, expiresAt: number): Promise<void> {
+    this.#patch(id, change, expiresAt);
+  }
+
+  #touch(id: string, expiresAt: number): void {
+    const entry = this.#moving(id, expiresAt);
+    if (entry) this.#write(id, { ...entry, expiresAt });
+  }
+
+  #patch(id: string, change: SessionPatch, expiresAt: number): void {
     const entry = this.#moving(id, expiresAt);
     if (!entry) return;
-    // No await between the read and the write: no other call can interleave, so the patch is atomic.
+    // Synchronous from the read to the write: no other call can interleave, so the patch is atomic.
     const data = applyPatch(JSON.parse(entry.data) as StoredData, change);
     this.#write(id, { ...entry, data: JSON.stringify(data), expiresAt });
   }

@@ -50,6 +50,25 @@ export interface LockOptions {
 export type Unlock = () => Promise<void>;
 
 /**
+ * The record operations of a {@link Store} as synchronous methods, for a store that keeps its
+ * records in the process's own memory ({@link Store.sync}). Each method does exactly what its
+ * asynchronous counterpart does (same arguments, same result, same errors, thrown instead of
+ * rejected), and `touch` / `patch` are here exactly when the store has them.
+ */
+export interface SyncStoreMethods {
+  /** {@link Store.get}, answered on the spot. */
+  get(id: string): SessionRecord | undefined;
+  /** {@link Store.set}, done on the spot. */
+  set(id: string, record: SessionRecord): void;
+  /** {@link Store.destroy}, done on the spot. */
+  destroy(id: string): void;
+  /** {@link Store.touch}, done on the spot. */
+  touch?(id: string, expiresAt: number): void;
+  /** {@link Store.patch}, done on the spot. */
+  patch?(id: string, change: SessionPatch, expiresAt: number): void;
+}
+
+/**
  * A session store. `get`, `set` and `destroy` are required; every other method is a capability the
  * core detects at run time and uses when present.
  *
@@ -91,6 +110,17 @@ export interface Store {
   clear?(): Promise<void>;
   /** Releases connections, timers and handles so that the process can exit. */
   close?(): Promise<void>;
+  /**
+   * Optional, for stores whose records live in the process's own memory (`MemoryStore`): the same
+   * record operations, answered synchronously. The core then calls these instead of the
+   * asynchronous methods (and sets no deadline: they cannot hang), so that a request costs no
+   * promise and no tick for its store calls. A store that answers over I/O must leave it out;
+   * nothing changes for stores without it. Where it is present the core calls only these for the
+   * five operations, so a wrapper or subclass that changes one of the asynchronous methods must
+   * change its twin here too, or leave `sync` out. `@sess/store-test-suite` runs its whole suite
+   * through these methods too when a store declares `sync`.
+   */
+  readonly sync?: SyncStoreMethods;
 }
 
 /**
