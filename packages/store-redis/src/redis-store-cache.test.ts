@@ -20,7 +20,7 @@ const newStore = async (options: ConstructorParameters<typeof RedisStore>[0] = {
   return store;
 };
 /** The store's cache, for the checks that look inside it. */
-const cacheOf = (store: RedisStore) => (store as unknown as { cache: TrackingCache }).cache;
+const cacheOf = (store: RedisStore) => (store as unknown as { cache: TrackingCache<{ data: string } | null> }).cache;
 const connections = (store: RedisStore) => cacheOf(store) as unknown as { reader: Redis; listener: Redis };
 const record = (data: SessionRecord['data'], owner?: string): SessionRecord => ({
   data,
@@ -165,6 +165,43 @@ describe.each([
     expect(late.length, late.join('\n')).toBeLessThan((rounds * writes.length) / 20);
   });
 
+  it('answers a hit with what a read from Redis gives, odd hashes included, each read its own copy', async () => {
+    const store = await newStore(clientOptions());
+    const direct = new RedisStore({ url: REDIS_URL, prefix });
+    stores.push(direct);
+    const expiresAt = String(Date.now() + 60_000);
+    const hashes: Record<string, string>[] = [
+      // `__proto__` stays a plain key; numbers JSON cannot give back (-0, past the double range) stay as read.
+      { createdAt: '1', expiresAt, owner: 'ada', 'data:__proto__': '{"admin":true}', 'data:z': '-0', 'data:big': '1e400', 'data:s': ' "x" ' },
+      { createdAt: '1', expiresAt, 'data:"quoted\\u2028"': '[1,{"a":null}]', other: 'ignored' },
+      // Not a record of this store: each value must be one JSON text, the times numbers.
+      { createdAt: '1', expiresAt, 'data:a': '1,"b":2' },
+      { createdAt: '1', expiresAt, 'data:a': '{' },
+      { createdAt: 'x', expiresAt, 'data:a': '1' },
+      { expiresAt, 'data:a': '1' },
+      { createdAt: '1', expiresAt: String(Date.now() - 1), 'data:a': '1' },
+    ];
+    const found: boolean[] = [];
+    for (const fields of hashes) {
+      const id = randomStoreId();
+      await raw.hset(sessionKey(id), fields);
+      const expected = await direct.get(id);
+      found.push(expected !== undefined);
+      const miss = await store.get(id);
+      const hit = await store.get(id);
+      expect(miss).toEqual(expected);
+      expect(hit).toEqual(expected);
+      expect(Object.is(hit?.data.z, -0)).toBe(Object.is(expected?.data.z, -0));
+      if (hit !== undefined) {
+        expect(Object.getPrototypeOf(hit.data)).toBe(Object.prototype);
+        hit.data.changed = true;
+        expect((await store.get(id))?.data.changed).toBeUndefined();
+      }
+    }
+    // The first two are records, the others read as absent, from the cache as from Redis.
+    expect(found).toEqual([true, true, false, false, false, false, false]);
+  });
+
   it('never serves a session past its expiry, whenever Redis gets round to deleting the key', async () => {
     const store = await newStore();
     const id = randomStoreId();
@@ -196,12 +233,12 @@ describe('read cache races and bounds', () => {
     const cache = cacheOf(store);
     // As if Redis's invalidation overtook the reply of a read that saw the old value.
     const reading = store.get(id);
-    cache.invalidate(sessionKey(id));
+    cache.invalidate(id);
     expect((await reading)?.data).toEqual({ n: 1 });
-    expect(cache.get(sessionKey(id))).toBeUndefined();
+    expect(cache.get(id)).toBeUndefined();
     // Without the invalidation the same read is kept.
     await store.get(id);
-    expect(cache.get(sessionKey(id))).toBeDefined();
+    expect(cache.get(id)).toBeDefined();
   });
 
   it('holds the new value or nothing after this process writes, even with reads in flight', async () => {
@@ -212,8 +249,8 @@ describe('read cache races and bounds', () => {
     for (let round = 1; round <= 50; round++) {
       const reads = [store.get(id), store.get(id)];
       await Promise.all([store.patch(id, { set: { n: round }, unset: [] }, Date.now() + 60_000), ...reads, store.get(id)]);
-      const held = cache.get(sessionKey(id));
-      if (held !== undefined) expect(held['data:n']).toBe(String(round));
+      const held = cache.get(id);
+      if (held !== undefined) expect(held?.data).toBe(`{"n":${round}}`);
       expect((await store.get(id))?.data).toEqual({ n: round });
     }
   });

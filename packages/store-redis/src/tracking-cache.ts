@@ -18,13 +18,25 @@ export interface RedisCacheOptions {
 export type SessionFields = Record<string, string>;
 
 /**
+ * How the store keys its sessions in Redis, for a cache that keys its entries by session ID: a read
+ * hands the cache the ID it got (hashed once) rather than a key string built for the occasion, and
+ * an invalidation's key is turned back into an ID.
+ */
+export interface CacheKeys {
+  /** The Redis key of session `id`. */
+  keyOf(id: string): string;
+  /** The session ID of Redis key `key`, or `undefined` for a key that is not one of the store's sessions. */
+  idOf(key: string): string | undefined;
+}
+
+/**
  * Every open cache of this process. A write is dropped from all of them, not only from the writing
  * store's: two stores of one process on the same Redis learn of each other's writes through Redis
  * too, but a read that runs right after the other store's write (same tick) would come before
  * Redis's invalidation is read from the socket. A key dropped from a cache of another Redis is a
  * harmless miss.
  */
-const openCaches = new Set<TrackingCache>();
+const openCaches = new Set<TrackingCache<unknown>>();
 
 /** A fetch in flight: set `stale` when its key may have changed after Redis read it. */
 interface Fetch {
@@ -61,10 +73,16 @@ export function resolveCacheOptions(store: string, cache: boolean | RedisCacheOp
  * Races: an invalidation can arrive before the reply of a read that saw the old value (the two come on
  * different connections), so each fetch in flight is marked stale by an invalidation of its key, by a
  * write of this process to its key, or by a reset, and a stale fetch is returned but not cached.
+ *
+ * Entries are keyed by session ID and hold `V`, what `decode` makes of the hash once when it is read
+ * from Redis (the store keeps it ready to hand out, so that a hit does not parse the hash again).
+ * `V` must not include `undefined`, which means a miss.
  */
-export class TrackingCache {
-  private readonly entries: LruMap<string, SessionFields>;
+export class TrackingCache<V> {
+  private readonly entries: LruMap<string, V>;
   private readonly fetches = new Map<string, Set<Fetch>>();
+  private readonly keys: CacheKeys;
+  private readonly decode: (fields: SessionFields) => V;
   private readonly reader: Redis;
   private readonly listener: Redis;
   private readonly timeoutMs: number;
@@ -81,9 +99,11 @@ export class TrackingCache {
    * @param open creates one dedicated connection (a `duplicate()` of the store's standalone client).
    * @param timeoutMs how long the listener may take to answer its heartbeat before it is reconnected.
    */
-  constructor(open: () => Redis, maxEntries: number, timeoutMs: number) {
+  constructor(open: () => Redis, maxEntries: number, timeoutMs: number, keys: CacheKeys, decode: (fields: SessionFields) => V) {
     this.entries = new LruMap(maxEntries);
     this.timeoutMs = timeoutMs;
+    this.keys = keys;
+    this.decode = decode;
     this.reader = open();
     this.listener = open();
     this.listener.on('messageBuffer', (channel: Buffer | string, keys: unknown) => {
@@ -113,45 +133,52 @@ export class TrackingCache {
     return this.entries.size;
   }
 
-  /** The cached hash of `key`, or `undefined` on a miss or while the cache is not live. */
-  get(key: string): SessionFields | undefined {
-    return this.live ? this.entries.get(key) : undefined;
+  /** The cached session `id`, or `undefined` on a miss or while the cache is not live. */
+  get(id: string): V | undefined {
+    return this.live ? this.entries.get(id) : undefined;
   }
 
   /**
-   * Reads `key` from Redis: through the tracked reader when live (and caches the answer unless it
-   * went stale in flight), through `fallback` otherwise.
+   * Reads session `id` from Redis: through the tracked reader when live (and caches the answer unless
+   * it went stale in flight), through `fallback` otherwise.
    */
-  async fetch(key: string, fallback: Redis): Promise<SessionFields> {
-    if (!this.live || this.reader.status !== 'ready') return fallback.hgetall(key);
+  async fetch(id: string, fallback: Redis): Promise<V> {
+    const key = this.keys.keyOf(id);
+    if (!this.live || this.reader.status !== 'ready') return this.decode(await fallback.hgetall(key));
     const fetch: Fetch = { stale: false };
-    let pending = this.fetches.get(key);
-    if (pending === undefined) this.fetches.set(key, (pending = new Set()));
+    let pending = this.fetches.get(id);
+    if (pending === undefined) this.fetches.set(id, (pending = new Set()));
     pending.add(fetch);
     const attempt = this.attempt;
     try {
-      const fields = await this.reader.hgetall(key);
-      if (!fetch.stale && this.live && attempt === this.attempt) this.entries.set(key, fields);
-      return fields;
+      const value = this.decode(await this.reader.hgetall(key));
+      if (!fetch.stale && this.live && attempt === this.attempt) this.entries.set(id, value);
+      return value;
     } finally {
       pending.delete(fetch);
-      if (pending.size === 0 && this.fetches.get(key) === pending) this.fetches.delete(key);
+      if (pending.size === 0 && this.fetches.get(id) === pending) this.fetches.delete(id);
     }
   }
 
   /**
-   * Forgets `key` in every cache of this process and spoils their fetches of it in flight: called
-   * before and after each write of this process.
+   * Forgets the session of Redis key `key` in every cache of this process and spoils their fetches
+   * of it in flight: called before and after each write of this process.
    */
   invalidateWritten(key: string): void {
-    for (const cache of openCaches) cache.invalidate(key);
+    for (const cache of openCaches) cache.invalidateKey(key);
   }
 
-  /** Forgets `key` and spoils its fetches in flight. */
-  invalidate(key: string): void {
-    this.entries.delete(key);
-    const pending = this.fetches.get(key);
+  /** Forgets session `id` and spoils its fetches in flight. */
+  invalidate(id: string): void {
+    this.entries.delete(id);
+    const pending = this.fetches.get(id);
     if (pending !== undefined) for (const fetch of pending) fetch.stale = true;
+  }
+
+  /** Forgets the session of Redis key `key`, if it is one of this cache's. */
+  private invalidateKey(key: string): void {
+    const id = this.keys.idOf(key);
+    if (id !== undefined) this.invalidate(id);
   }
 
   /** Forgets every key (after `clear()`), spoiling every fetch in flight. */
@@ -188,8 +215,8 @@ export class TrackingCache {
   private onInvalidate(keys: unknown): void {
     // A null (FLUSHDB, FLUSHALL, or the tracking table evicting everything) means every key.
     if (keys === null || keys === undefined) return this.invalidateAll();
-    if (Array.isArray(keys)) for (const key of keys) this.invalidate(String(key));
-    else this.invalidate(String(keys));
+    if (Array.isArray(keys)) for (const key of keys) this.invalidateKey(String(key));
+    else this.invalidateKey(String(keys));
   }
 
   /** A connection dropped (or the cache closes): nothing cached can be trusted any more. */
