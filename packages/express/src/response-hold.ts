@@ -30,11 +30,15 @@ interface QueuedCall {
   args: unknown[];
 }
 
-/** One response waiting for its session's save. */
-export class ResponseHold {
+/**
+ * One response waiting for its session's save. It is also the response the core writes the
+ * session's headers into (`SessionResponse`): one object per request, no wrapper and no closure.
+ */
+export class ResponseHold implements SessionResponse {
   /** waiting: nothing written yet; saving: calls are queued; open: calls go straight through. */
   #phase: 'waiting' | 'saving' | 'open' = 'waiting';
-  readonly #queue: QueuedCall[] = [];
+  /** Made on the first queued call: a response that needs no wait never has one. */
+  #queue: QueuedCall[] | undefined;
   #ended = false;
   #statusCode = 200;
   #statusMessage = '';
@@ -44,19 +48,22 @@ export class ResponseHold {
   #writingSession = false;
 
   /**
-   * The response's `writeHead` and `end` when the hold was made: the ones this hold sees, which go
-   * straight below once the hold is over. Another `end` later means a wrapper above the hold.
+   * The response's own `writeHead` and `end` when the hold was made, if middleware mounted before
+   * the sessions had wrapped them (compression); else the ones its prototype gives it. Not read
+   * from the response up front: each read of a method through an Express response's prototype
+   * chain misses V8's caches (see `hold` in session.ts), and only a failed save needs them.
    */
-  readonly #writeHead: AnyFunction;
-  readonly #end: AnyFunction;
+  readonly #ownWriteHead: AnyFunction | undefined;
+  readonly #ownEnd: AnyFunction | undefined;
 
   constructor(
     readonly response: ServerResponse,
     readonly run: SessionRun,
     readonly fail: (error: unknown) => void,
+    own?: { writeHead?: AnyFunction; end?: AnyFunction },
   ) {
-    this.#writeHead = response.writeHead as AnyFunction;
-    this.#end = response.end as AnyFunction;
+    this.#ownWriteHead = own?.writeHead;
+    this.#ownEnd = own?.end;
   }
 
   /** Starts holding `response`; the hold ends by itself once the session is saved. */
@@ -92,7 +99,7 @@ export class ResponseHold {
       if (status < 100 || status > 999) return lower.apply(response, args);
       args = foldHeaders(response, args);
     }
-    const pending = this.run.save(new HeldSessionResponse(this));
+    const pending = this.run.save(this);
     if (pending === undefined) {
       this.#open();
       return lower.apply(response, args);
@@ -112,12 +119,30 @@ export class ResponseHold {
     if (this.#phase === 'saving' && !this.#writingSession) this.#release();
   }
 
-  /** Runs `write` as the core's own header change, allowed while the response is held. */
-  writeSessionHeader(write: () => void): void {
+  /** {@link SessionResponse.getHeader}: the response's header, several values joined. */
+  getHeader(name: string): string | undefined {
+    const value = this.response.getHeader(name);
+    if (value === undefined) return undefined;
+    return Array.isArray(value) ? value.join(', ') : String(value);
+  }
+
+  /** {@link SessionResponse.setHeader}: the core's own header change, allowed while the response is held. */
+  setHeader(name: string, value: string): void {
     if (this.#phase === 'open' && this.response.headersSent) return;
     this.#writingSession = true;
     try {
-      write();
+      this.response.setHeader(name, value);
+    } finally {
+      this.#writingSession = false;
+    }
+  }
+
+  /** {@link SessionResponse.appendHeader}, as {@link ResponseHold.setHeader}. */
+  appendHeader(name: string, value: string): void {
+    if (this.#phase === 'open' && this.response.headersSent) return;
+    this.#writingSession = true;
+    try {
+      this.response.appendHeader(name, value);
     } finally {
       this.#writingSession = false;
     }
@@ -132,7 +157,7 @@ export class ResponseHold {
   }
 
   #enqueue(method: QueuedCall['method'], lower: AnyFunction, args: unknown[]): unknown {
-    this.#queue.push({ method, lower, args });
+    (this.#queue ??= []).push({ method, lower, args });
     if (method === 'end') {
       this.#ended = true;
       return this.response;
@@ -160,7 +185,9 @@ export class ResponseHold {
     response.statusCode = this.#statusCode;
     response.statusMessage = this.#statusMessage;
     try {
-      for (const queued of this.#queue.splice(0)) queued.lower.apply(response, queued.args);
+      const queue = this.#queue ?? [];
+      this.#queue = undefined;
+      for (const queued of queue) queued.lower.apply(response, queued.args);
     } catch (error) {
       // What would have been thrown in the handler (an invalid header value...) goes to Express.
       this.fail(error);
@@ -173,11 +200,13 @@ export class ResponseHold {
     if (this.#phase !== 'saving') return;
     // Nothing was sent: drop the handler's response and let the app's error handler answer.
     this.#open();
-    const below = { writeHead: this.#writeHead, end: this.#end };
-    this.#queue.length = 0;
+    this.#queue = undefined;
     const response = this.response;
+    // What `writeHead` and `end` were when the hold was made: the response's own, or its prototype's.
+    const prototype = Object.getPrototypeOf(response) as Record<'writeHead' | 'end', AnyFunction>;
+    const below = { writeHead: this.#ownWriteHead ?? prototype.writeHead, end: this.#ownEnd ?? prototype.end };
     for (const name of BODY_HEADERS) response.removeHeader(name);
-    const wrappedAbove = response.end !== this.#end;
+    const wrappedAbove = response.end !== below.end;
     this.fail(error);
     // A wrapper installed after the hold (compression mounted after the sessions) already took the
     // handler's `end` and ignores the error handler's: the client would wait for ever. When no
@@ -194,29 +223,6 @@ function respondUnlessAnswered(response: ServerResponse, error: unknown, below: 
   for (const name of response.getHeaderNames()) if (name !== 'set-cookie' && name !== 'vary') response.removeHeader(name);
   below.writeHead.call(response, status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   below.end.call(response, body);
-}
-
-/** The response as the core sees it while it saves: its headers, written through the hold. */
-class HeldSessionResponse implements SessionResponse {
-  readonly #hold: ResponseHold;
-
-  constructor(hold: ResponseHold) {
-    this.#hold = hold;
-  }
-
-  getHeader(name: string): string | undefined {
-    const value = this.#hold.response.getHeader(name);
-    if (value === undefined) return undefined;
-    return Array.isArray(value) ? value.join(', ') : String(value);
-  }
-
-  setHeader(name: string, value: string): void {
-    this.#hold.writeSessionHeader(() => this.#hold.response.setHeader(name, value));
-  }
-
-  appendHeader(name: string, value: string): void {
-    this.#hold.writeSessionHeader(() => this.#hold.response.appendHeader(name, value));
-  }
 }
 
 /**

@@ -73,12 +73,18 @@ const HEADER_CHANGES = ['setHeader', 'appendHeader', 'removeHeader'] as const;
  */
 export function session<T extends object = SessionValues>(sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>): SessionMiddleware<T> {
   const sessions = toSessionInterface(sessionsOrOptions) as unknown as SessionInterface<SessionValues>;
+  let guarded: object | undefined;
   const middleware = (request: ExpressRequest, response: ServerResponse, next: (error?: unknown) => void): void => {
     if (ResponseHold.of(response) !== undefined) {
       next(new SessionConfigError('the session middleware ran twice for one request: mount it once'));
       return;
     }
-    guardMissingSession(request);
+    // Most processes serve one app: its requests' prototype is guarded once, then only compared.
+    const prototype = Object.getPrototypeOf(request) as object;
+    if (prototype !== guarded) {
+      guardMissingSession(prototype);
+      guarded = prototype;
+    }
     const abandoned = () => response.destroyed;
     SessionRun.open(sessions, new ExpressSessionRequest(request), abandoned).then((run) => {
       setSessionProperty(request, 'session', run.session);
@@ -97,37 +103,56 @@ export function session<T extends object = SessionValues>(sessionsOrOptions: Ses
 /**
  * From the first request on, a route of this app that reads `req.session` without the middleware
  * having run gets an error that says what to do, not `undefined`. Express gives each app's requests
- * the app's own `request` object as prototype: the guard goes there and nowhere else.
+ * the app's own `request` object as `prototype`: the guard goes there and nowhere else.
  */
-function guardMissingSession(request: IncomingMessage): void {
-  const prototype = Object.getPrototypeOf(request) as object;
+function guardMissingSession(prototype: object): void {
   if (Object.prototype.hasOwnProperty.call(prototype, 'app')) guardSessionProperty(prototype, 'session', WHERE, MOUNT);
 }
 
 /** Express apps' `response` objects whose methods already look for holds. */
 const extended = new WeakSet<object>();
+/** The last of them: most processes serve one app, whose responses then need no set lookup. */
+let lastExtended: object | undefined;
 
-/** Holds `response` until `run` is saved. */
+/**
+ * Holds `response` until `run` is saved.
+ *
+ * Express gives every request and response a new prototype (`Object.setPrototypeOf(res,
+ * app.response)`), and V8 then makes a new map (hidden class) for each property a response gains,
+ * for every response: each read of a response's property from code that sees several responses
+ * misses V8's inline caches (~1.5–3k instructions), and a new property copies the map. The hold
+ * therefore reads and writes as few of the response's properties as it can: no method is read
+ * unless middleware wrapped it on the response itself.
+ */
 function hold(response: ServerResponse, run: SessionRun, next: (error?: unknown) => void, mayLock: boolean): void {
   const prototype = Object.getPrototypeOf(response) as object;
-  if (!extended.has(prototype)) {
-    // Express gives each app's responses the app's own `response` object as prototype (a sub-app's
-    // inherits from its parent's): extending it changes nothing outside the app. Anything else (a
-    // plain Node response) is wrapped on its own.
-    const target = Object.prototype.hasOwnProperty.call(prototype, 'app') ? prototype : response;
-    interceptOn(target, [...WRITES, ...HEADER_CHANGES]);
-    reportHeldAsSent(target);
-    if (target === prototype) extended.add(prototype);
+  if (prototype !== lastExtended) {
+    if (!extended.has(prototype)) {
+      // Express gives each app's responses the app's own `response` object as prototype (a sub-app's
+      // inherits from its parent's): extending it changes nothing outside the app. Anything else (a
+      // plain Node response) is wrapped on its own.
+      const target = Object.prototype.hasOwnProperty.call(prototype, 'app') ? prototype : response;
+      interceptOn(target, [...WRITES, ...HEADER_CHANGES]);
+      reportHeldAsSent(target);
+      if (target === prototype) extended.add(prototype);
+    }
+    if (extended.has(prototype)) lastExtended = prototype;
   }
   // Middleware that ran before this one and wrapped the response's own methods (compression,
   // on-headers) captured what was below: wrap its wrappers, so that the handler's calls are seen first.
-  if (WRITES.some((method) => Object.prototype.hasOwnProperty.call(response, method))) {
+  let own: Partial<Record<'writeHead' | 'end', (this: ServerResponse, ...args: unknown[]) => unknown>> | undefined;
+  const hasOwn = Object.prototype.hasOwnProperty;
+  if (hasOwn.call(response, 'writeHead') || hasOwn.call(response, 'write') || hasOwn.call(response, 'end')) {
     interceptOn(
       response,
-      WRITES.filter((method) => Object.prototype.hasOwnProperty.call(response, method)),
+      WRITES.filter((method) => hasOwn.call(response, method)),
     );
+    own = {
+      writeHead: hasOwn.call(response, 'writeHead') ? response.writeHead : undefined,
+      end: hasOwn.call(response, 'end') ? response.end : undefined,
+    } as typeof own;
   }
-  const held = new ResponseHold(response, run, next);
+  const held = new ResponseHold(response, run, next, own);
   ResponseHold.attach(held);
   // Only a lock needs the client's leaving noticed at once; otherwise the save checks for it.
   if (mayLock) response.once('close', () => held.closed());
