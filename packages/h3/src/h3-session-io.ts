@@ -1,47 +1,55 @@
 /**
- * An h3 event's request and response as the core sees them, through h3's own helpers so that they
- * hold wherever h3 runs its Node-like request and response (Node's server, Nitro's presets).
+ * An h3 event's request and response as the core sees them. The request's headers are read from
+ * `event.node.req.headers`, where h3's own helpers read them wherever h3 runs its Node-like request
+ * (Node's server, Nitro's presets), by h3's rule; the response's go through h3's helpers.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { SessionConfigError, type SessionRequest, type SessionResponse } from '@sess/core';
-import {
-  appendResponseHeader,
-  getRequestHeader,
-  getRequestHost,
-  getRequestIP,
-  getRequestProtocol,
-  getResponseHeader,
-  setResponseHeader,
-  type H3Event,
-} from 'h3';
+import { appendResponseHeader, getRequestHost, getRequestIP, getRequestProtocol, getResponseHeader, setResponseHeader, type H3Event } from 'h3';
+
+/** `getRequestHost`'s options: `X-Forwarded-Host` counts, as `X-Forwarded-Proto` does for `secure`. */
+const FORWARDED_HOST = { xForwardedHost: true } as const;
+
+/**
+ * One request header as h3's `getRequestHeader` gives it: a header Node keeps as a list joined with
+ * `, `, its empty entries left out. (h3's helper copies every header of the request into a new
+ * object on each call; this reads the one asked for.)
+ */
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.filter(Boolean).join(', ') : value;
+}
 
 /**
  * The request as the core sees it. Getters, because the core reads `secure`, `ip` and the user
- * agent only to write a cookie or check a binding.
+ * agent only to write a cookie or check a binding, and the CSRF headers only for unsafe methods.
  */
 export class H3SessionRequest implements SessionRequest {
   readonly cookie: string | undefined;
   readonly method: string;
   readonly #event: H3Event;
+  readonly #headers: IncomingHttpHeaders;
   readonly #ip: ((event: H3Event) => string | undefined) | undefined;
 
   constructor(event: H3Event, ip: ((event: H3Event) => string | undefined) | undefined) {
     this.#event = event;
     this.#ip = ip;
-    this.cookie = getRequestHeader(event, 'cookie');
+    this.#headers = event.node.req.headers;
+    this.cookie = headerValue(this.#headers, 'cookie');
     this.method = event.method;
   }
 
   get origin(): string | undefined {
-    return getRequestHeader(this.#event, 'origin');
+    return headerValue(this.#headers, 'origin');
   }
 
   get secFetchSite(): string | undefined {
-    return getRequestHeader(this.#event, 'sec-fetch-site');
+    return headerValue(this.#headers, 'sec-fetch-site');
   }
 
   /** `X-Forwarded-Host` when present, like `secure` believes `X-Forwarded-Proto`: the two make the app's origin. */
   get host(): string {
-    return getRequestHost(this.#event, { xForwardedHost: true });
+    return getRequestHost(this.#event, FORWARDED_HOST);
   }
 
   /** The path the client asked for (before any router or `useBase` prefix was taken off), without the query. */
@@ -53,7 +61,7 @@ export class H3SessionRequest implements SessionRequest {
   }
 
   header(name: string): string | undefined {
-    return getRequestHeader(this.#event, name);
+    return headerValue(this.#headers, name.toLowerCase());
   }
 
   /**
@@ -69,7 +77,7 @@ export class H3SessionRequest implements SessionRequest {
   }
 
   get userAgent(): string | undefined {
-    return getRequestHeader(this.#event, 'user-agent');
+    return headerValue(this.#headers, 'user-agent');
   }
 }
 
