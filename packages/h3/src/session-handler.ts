@@ -47,8 +47,15 @@ export type DefineSessionHandler<T extends object = SessionValues> = <Request ex
   handler: (event: SessionEvent<T, Request>) => Response,
 ) => EventHandler<Request, Response>;
 
-/** How to save the session of each event whose session is open, for {@link saveSession}. */
-const runs = new WeakMap<H3Event, (response: H3SessionResponse) => Promise<void> | undefined>();
+/**
+ * The key under which an event keeps the run of its open session, for a nested wrapped handler and
+ * {@link saveSession}. A property of the event rather than an entry of a `WeakMap`: a `WeakMap`
+ * entry per request keeps the request's objects alive through young-generation collections.
+ */
+const RUN = Symbol('@sess/h3 run');
+
+/** An event as the wrapper sees it: with the run of its session once the session is open. */
+type RunCarrier = H3Event & { [RUN]?: SessionRun<SessionValues> };
 
 /**
  * Sessions for h3. Pass the session interface made by `createSessions`, or its options (a session
@@ -67,13 +74,20 @@ export function createSessionHandler<T extends object = SessionValues>(
   options: SessionHandlerOptions = {},
 ): DefineSessionHandler<T> {
   const sessions = toSessionInterface(sessionsOrOptions);
+  const ip = options.ip;
   return <Request extends EventHandlerRequest, Response>(handler: (event: SessionEvent<T, Request>) => Response) =>
     defineEventHandler<Request, Response>((async (event: H3Event<Request>) => {
       const sessionEvent = event as SessionEvent<T, Request>;
+      const carrier = event as RunCarrier;
       // A wrapped handler called from another one (or the same wrapper twice) shares its session.
-      if (runs.has(event)) return handler(sessionEvent);
-      const run = await SessionRun.open(sessions, new H3SessionRequest(event, options.ip), () => clientLeft(event)).catch(toH3Error);
-      runs.set(event, (response) => run.save(response));
+      if (carrier[RUN] !== undefined) return handler(sessionEvent);
+      let run: SessionRun<T>;
+      try {
+        run = await SessionRun.open(sessions, new H3SessionRequest(event, ip), () => clientLeft(event));
+      } catch (error) {
+        toH3Error(error);
+      }
+      carrier[RUN] = run as unknown as SessionRun<SessionValues>;
       sessionEvent.context.session = run.session;
       let result: Awaited<Response>;
       try {
@@ -83,7 +97,13 @@ export function createSessionHandler<T extends object = SessionValues>(
         throw error;
       }
       const pending = run.save(new H3SessionResponse(event));
-      if (pending !== undefined) await pending.catch(toH3Error);
+      if (pending !== undefined) {
+        try {
+          await pending;
+        } catch (error) {
+          toH3Error(error);
+        }
+      }
       return result;
     }) as unknown as EventHandler<Request, Response>);
 }
@@ -95,13 +115,17 @@ export function createSessionHandler<T extends object = SessionValues>(
  * Rejects like the save after the handler (`StoreUnavailableError`); a second call does nothing.
  */
 export async function saveSession(event: H3Event): Promise<void> {
-  const save = runs.get(event);
-  if (save === undefined) {
+  const run = (event as RunCarrier)[RUN];
+  if (run === undefined) {
     throw new SessionConfigError(
       'saveSession(event): this event has no session: call it inside a handler made by createSessionHandler(…)',
     );
   }
-  await save(new H3SessionResponse(event))?.catch(toH3Error);
+  try {
+    await run.save(new H3SessionResponse(event));
+  } catch (error) {
+    toH3Error(error);
+  }
 }
 
 /**
