@@ -32,10 +32,12 @@ export interface SessionState extends LoadedState {
   /** Loads the session on first use (lazy mode); replaced by a resolved promise once done. */
   load: (() => Promise<void>) | undefined;
   loading: Promise<void> | undefined;
-  /** Keys whose value may have changed: set, deleted, or handed out as an object that may be mutated. */
-  touched: Set<string>;
-  /** JSON text of each touched key's value before the first touch (`undefined`: key was absent). */
-  before: Map<string, string | undefined>;
+  /**
+   * Keys whose value may have changed (set, deleted, or handed out as an object that may be
+   * mutated), each with its value's JSON text before the first touch (`undefined`: the key was
+   * absent). Created at the first change: most requests change nothing.
+   */
+  changes: Map<string, string | undefined> | undefined;
   ownerChanged: boolean;
   regenerated: boolean;
   destroyed: boolean;
@@ -155,7 +157,7 @@ export class Session<T extends object = SessionValues> {
   /** Records a key's value before its first change, so that save can tell what changed. */
   #touch(key: string): void {
     const state = this[STATE];
-    if (state.touched.has(key)) return;
+    if (state.changes?.has(key) === true) return;
     const data = state.data;
     recordChange(state, key, key in data ? JSON.stringify(this.#codec.encode(data[key])) : undefined);
   }
@@ -350,8 +352,7 @@ export class Session<T extends object = SessionValues> {
     const data = this.#writable();
     for (const key of Object.keys(data)) delete data[key];
     state.destroyed = true;
-    state.touched.clear();
-    state.before.clear();
+    state.changes = undefined;
   }
 
   /** True once {@link Session.destroy} was called. */
@@ -436,9 +437,9 @@ export class Session<T extends object = SessionValues> {
  * carried over a `destroy()`), goes through here.
  */
 export function recordChange(state: SessionState, key: string, before: string | undefined): void {
-  if (state.touched.has(key)) return;
-  state.touched.add(key);
-  state.before.set(key, before);
+  const changes = (state.changes ??= new Map());
+  if (changes.has(key)) return;
+  changes.set(key, before);
 }
 
 /**
@@ -447,13 +448,13 @@ export function recordChange(state: SessionState, key: string, before: string | 
  * strings and numbers costs no serialization at all.
  */
 export function changedKeys(state: SessionState, codec: Codec): SessionPatch | undefined {
-  if (state.touched.size === 0) return undefined;
+  const changes = state.changes;
+  if (changes === undefined || changes.size === 0) return undefined;
   const data = state.data;
   const set: StoredData = emptyRecord();
   const unset: string[] = [];
   let changed = false;
-  for (const key of state.touched) {
-    const before = state.before.get(key);
+  for (const [key, before] of changes) {
     if (!(key in data)) {
       if (before !== undefined) {
         unset.push(key);

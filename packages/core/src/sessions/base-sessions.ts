@@ -12,7 +12,8 @@ import { type CsrfRefusal, isGuarded, refusedOrigin } from '../csrf/origin-check
 import { BIND_KEY, CSRF_KEY, EXPIRY_KEY, type ExpirySettings, type SessionValues } from '../session/session-data.js';
 import type { SessionEvent } from '../session/session-event.js';
 import type { DeviceEntry } from '../registry/device-entry.js';
-import { changedKeys, recordChange, STATE, Session, type LoadedState, type SessionState } from '../session/session.js';
+import type { SessionPatch } from '../store/store.js';
+import { recordChange, STATE, Session, type LoadedState, type SessionState } from '../session/session.js';
 
 /**
  * Flask's `SessionInterface`, framework-free: `open` a session for a request, `save` it into the
@@ -220,8 +221,7 @@ export abstract class BaseSessions<T extends object> {
       isNew: true,
       load: undefined,
       loading: undefined,
-      touched: new Set(),
-      before: new Map(),
+      changes: undefined,
       ownerChanged: false,
       regenerated: false,
       destroyed: false,
@@ -258,8 +258,7 @@ export abstract class BaseSessions<T extends object> {
     state.ownerChanged = false;
     state.regenerated = false;
     state.destroyed = false;
-    state.touched.clear();
-    state.before.clear();
+    state.changes = undefined;
   }
 
   /** Makes `state` a loaded session, unless it is bound to client traits the request does not match. */
@@ -399,12 +398,13 @@ export abstract class BaseSessions<T extends object> {
   protected abstract write(state: RequestState, response: SessionResponse): Promise<void> | undefined;
 
   /**
-   * Whether saving `state` has nothing to do: not destroyed or regenerated, no key changed, and
+   * Whether saving `state` has nothing to do: not destroyed or regenerated, no key changed (`change`:
+   * what `changedKeys` gave, computed once per save by the caller), and
    * neither a renewal nor a re-signing with the current secret is due.
    */
-  protected unchanged(state: RequestState): boolean {
+  protected unchanged(state: RequestState, change: SessionPatch | undefined): boolean {
     if (state.destroyed || state.regenerated || state.ownerChanged) return false;
-    if (changedKeys(state, this.options.codec) !== undefined) return false;
+    if (change !== undefined) return false;
     if (state.isNew) return true;
     return state.secretIndex === 0 && !this.renewalDue(state, this.deadline(state, Date.now()));
   }

@@ -16,7 +16,7 @@ import { changedKeys, checkOwner, decodeAll, encodeAll, STATE, type Session } fr
 import { taggedCodec } from '../session/tagged-codec.js';
 import { deviceLabel } from '../registry/device-label.js';
 import { type DeviceEntry, toDeviceEntry } from '../registry/device-entry.js';
-import type { StoredData } from '../store/store.js';
+import type { SessionPatch, StoredData } from '../store/store.js';
 import { chunkedAdditionalData, chunkName, joinChunks, presentChunks, splitChunks } from './cookie-chunks.js';
 
 /** Browsers keep at most 4096 bytes of one cookie (name, value and attributes). */
@@ -163,13 +163,19 @@ export class CookieSessions<T extends object = SessionValues> extends BaseSessio
 
   /** Re-encrypts the cookie when something changed, renewal is due, or an old secret was used. */
   protected write(state: RequestState, response: SessionResponse): Promise<void> | undefined {
-    return this.unchanged(state) ? undefined : this.#write(state, response);
+    // Computed once for the whole save: each changed value is encoded and serialized here only.
+    const change = state.destroyed ? undefined : changedKeys(state, this.options.codec);
+    return this.unchanged(state, change) ? undefined : this.#write(state, response, change);
   }
 
-  async #write(state: RequestState, response: SessionResponse): Promise<void> {
+  async #write(state: RequestState, response: SessionResponse, change: SessionPatch | undefined): Promise<void> {
     const now = Date.now();
-    if (state.destroyed && this.restartAfterDestroy(state, response, now)) return;
-    const changed = changedKeys(state, this.options.codec) !== undefined || state.ownerChanged;
+    if (state.destroyed) {
+      if (this.restartAfterDestroy(state, response, now)) return;
+      // What is left after the restart is new: its values count as changes.
+      change = changedKeys(state, this.options.codec);
+    }
+    const changed = change !== undefined || state.ownerChanged;
     if (state.isNew && !changed) return;
     if (state.isNew || state.regenerated) state.createdAt = now;
     const deadline = this.deadline(state, now);

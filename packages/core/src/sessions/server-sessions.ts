@@ -14,7 +14,7 @@ import type { ResolvedOptions } from '../options/resolve-options.js';
 import type { SessionValues } from '../session/session-data.js';
 import { generateSessionId, importSigningKeys, signSessionId, storeIdOf, verifySessionCookie } from '../crypto/session-id.js';
 import { changedKeys, checkOwner, decodeAll, encodeAll, recordChange, STATE, type Session } from '../session/session.js';
-import type { OwnedRecord, SessionRecord, Store, SyncStoreMethods } from '../store/store.js';
+import type { OwnedRecord, SessionPatch, SessionRecord, Store, SyncStoreMethods } from '../store/store.js';
 import { DEVICE_KEY, type DeviceInfo } from '../session/session-data.js';
 import { deviceLabel } from '../registry/device-label.js';
 import { truncateAddress } from '../registry/client-address.js';
@@ -28,6 +28,9 @@ interface VerifiedCookie {
   /** Filled once the ID has been hashed for the store. */
   storeId?: string;
 }
+
+/** How a loaded session's record is updated at save (see `ServerSessions.#updateOf`). */
+type RecordUpdate = { kind: 'patch'; change: SessionPatch } | { kind: 'touch' } | { kind: 'replace'; record: SessionRecord };
 
 /** How many verified cookie values are remembered (about 200 bytes each). */
 const VERIFIED_CACHE_SIZE = 10_000;
@@ -266,10 +269,69 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
   protected write(state: RequestState, response: SessionResponse): Promise<void> | undefined {
     // Binding first: a client trait recorded for the first time is a change to write.
     if (!state.isNew && !state.destroyed) this.bind(state);
-    return this.unchanged(state) ? undefined : this.#write(state, response);
+    // Computed once for the whole save: each changed value is encoded and serialized here only.
+    const change = state.destroyed ? undefined : changedKeys(state, this.options.codec);
+    if (this.unchanged(state, change)) return undefined;
+    const sync = this.store.sync;
+    if (sync !== undefined && !state.isNew && !state.destroyed && !state.regenerated && state.secretIndex === 0 && state.cookieValue !== undefined) {
+      return this.#updateNow(state, response, change, sync);
+    }
+    return this.#write(state, response, change);
   }
 
-  async #write(state: RequestState, response: SessionResponse): Promise<void> {
+  /**
+   * What updating a loaded session's record takes (not a new, regenerated or destroyed one): a
+   * patch of the changed keys, a touch for a renewal, the whole record where the store has neither
+   * or the owner changed, or nothing.
+   */
+  #updateOf(state: RequestState, change: SessionPatch | undefined, deadline: number): RecordUpdate | undefined {
+    if (change !== undefined || state.ownerChanged) {
+      if (this.store.patch && !state.ownerChanged && change !== undefined) return { kind: 'patch', change };
+      const record: SessionRecord = { data: encodeAll(state.data, this.options.codec), createdAt: state.createdAt, expiresAt: deadline };
+      if (state.owner !== undefined) record.owner = state.owner;
+      return { kind: 'replace', record };
+    }
+    if (!this.renewalDue(state, deadline)) return undefined;
+    if (this.store.touch) return { kind: 'touch' };
+    // A loaded session (only those are renewed) has what the store gave it.
+    const record: SessionRecord = { data: state.stored!, createdAt: state.createdAt, expiresAt: deadline };
+    if (state.owner !== undefined) record.owner = state.owner;
+    return { kind: 'replace', record };
+  }
+
+  /**
+   * The update of a loaded session whose cookie stays as it is, through the store's synchronous
+   * methods ({@link Store.sync}): done on the spot (`undefined`), or a rejected promise when the
+   * store failed. The same steps as {@link ServerSessions.#write}'s update, without a promise.
+   */
+  #updateNow(state: RequestState, response: SessionResponse, change: SessionPatch | undefined, sync: SyncStoreMethods): Promise<void> | undefined {
+    const now = Date.now();
+    const deadline = this.deadline(state, now);
+    const update = this.#updateOf(state, change, deadline);
+    if (update === undefined) return undefined;
+    const storeId = state.storeId!;
+    let what: string = update.kind;
+    try {
+      if (update.kind === 'patch') sync.patch!(storeId, update.change, deadline);
+      else if (update.kind === 'touch') sync.touch!(storeId, deadline);
+      else {
+        what = 'get';
+        if (sync.get(storeId) === undefined) {
+          this.#endedElsewhere(state, response, now);
+          return undefined;
+        }
+        what = 'set';
+        sync.set(storeId, update.record);
+      }
+    } catch (error) {
+      return Promise.reject(storeFailure(this.store.name ?? 'store', what, error));
+    }
+    state.expiresAt = deadline;
+    this.writeCookie(state, response, state.cookieValue!, now);
+    return undefined;
+  }
+
+  async #write(state: RequestState, response: SessionResponse, loadedChange: SessionPatch | undefined): Promise<void> {
     const now = Date.now();
     if (state.destroyed) {
       if (state.storeId !== undefined) {
@@ -305,31 +367,17 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
       return;
     }
 
-    this.bind(state);
+    // Not destroyed (a destroyed session is new by now), so `loadedChange` is this session's change.
     const storeId = state.storeId!;
-    const change = changedKeys(state, this.options.codec);
     const deadline = this.deadline(state, now);
-    if (change !== undefined || state.ownerChanged) {
-      if (this.store.patch && !state.ownerChanged && change !== undefined) {
-        await this.#call('patch', () => this.store.patch!(storeId, change, deadline), (sync) => sync.patch!(storeId, change, deadline));
-      } else {
-        const record: SessionRecord = {
-          data: encodeAll(state.data, this.options.codec),
-          createdAt: state.createdAt,
-          expiresAt: deadline,
-        };
-        if (state.owner !== undefined) record.owner = state.owner;
-        if (!(await this.#replaceIfPresent(state, response, storeId, record, now))) return;
-      }
-    } else if (this.renewalDue(state, deadline)) {
-      if (this.store.touch) {
-        await this.#call('touch', () => this.store.touch!(storeId, deadline), (sync) => sync.touch!(storeId, deadline));
-      } else {
-        // A loaded session (only those are renewed) has what the store gave it.
-        const record: SessionRecord = { data: state.stored!, createdAt: state.createdAt, expiresAt: deadline };
-        if (state.owner !== undefined) record.owner = state.owner;
-        if (!(await this.#replaceIfPresent(state, response, storeId, record, now))) return;
-      }
+    const update = this.#updateOf(state, loadedChange, deadline);
+    if (update?.kind === 'patch') {
+      const change = update.change;
+      await this.#call('patch', () => this.store.patch!(storeId, change, deadline), (sync) => sync.patch!(storeId, change, deadline));
+    } else if (update?.kind === 'touch') {
+      await this.#call('touch', () => this.store.touch!(storeId, deadline), (sync) => sync.touch!(storeId, deadline));
+    } else if (update?.kind === 'replace') {
+      if (!(await this.#replaceIfPresent(state, response, storeId, update.record, now))) return;
     } else if (state.secretIndex > 0) {
       // Signed with an old secret: re-sign with the current one so that rotation completes as users return.
       this.writeCookie(state, response, await this.#signedValue(state), now);
@@ -364,10 +412,15 @@ export class ServerSessions<T extends object = SessionValues> extends BaseSessio
    */
   async #stillPresent(state: RequestState, response: SessionResponse, storeId: string, now: number): Promise<boolean> {
     if ((await this.#call('get', () => this.store.get(storeId), (sync) => sync.get(storeId))) !== undefined) return true;
+    this.#endedElsewhere(state, response, now);
+    return false;
+  }
+
+  /** The session's record was ended by another request: its cookie is expired and nothing is written. */
+  #endedElsewhere(state: RequestState, response: SessionResponse, now: number): void {
     this.emit({ type: 'session-missing', reason: 'ended' });
     this.expireCookie(state, response, now);
     this.resetToNew(state);
-    return false;
   }
 
   async #signedValue(state: RequestState): Promise<string> {
