@@ -52,4 +52,41 @@ describe.each([
       await otherServer.close();
     }
   });
+
+  it('leaves each request and response the own properties they would have without sessions, in the same order, plus req.session', async () => {
+    /** The own keys of the request and response as the handler sees them, and once the response finished. */
+    async function keysSeen(withSessions: boolean) {
+      const app = express();
+      // The same number of middleware in both: each one moves where Express's router adds its properties.
+      app.use(withSessions ? session(createSessions({ store: new MapStore(), secret: TEST_SECRET })) : (_request, _response, next) => next());
+      const seen: { request: PropertyKey[]; response: PropertyKey[]; finished?: PropertyKey[] } = { request: [], response: [] };
+      let finished!: () => void;
+      const done = new Promise<void>((resolve) => (finished = resolve));
+      app.post('/', (request, response) => {
+        if (withSessions) request.session.set('count', 1);
+        seen.request = Reflect.ownKeys(request);
+        seen.response = Reflect.ownKeys(response);
+        response.on('finish', () => {
+          seen.finished = Reflect.ownKeys(response);
+          finished();
+        });
+        response.json({ ok: true });
+      });
+      const server = await listen(app);
+      try {
+        expect((await fetch(server.url, { method: 'POST' })).status).toBe(200);
+        await done;
+      } finally {
+        await server.close();
+      }
+      return seen;
+    }
+    const bare = await keysSeen(false);
+    const withSessions = await keysSeen(true);
+    expect(withSessions.request.filter((key) => key !== 'session')).toEqual(bare.request);
+    expect(withSessions.request.filter((key) => key === 'session')).toHaveLength(1);
+    expect(withSessions.response).toEqual(bare.response);
+    expect(withSessions.finished).toEqual(bare.finished);
+  });
 });
+

@@ -181,9 +181,11 @@ export class ResponseHold implements SessionResponse {
     if (this.#phase !== 'saving') return;
     this.#open();
     const response = this.response;
-    // The status as it was when the handler answered: a later change does not apply, as without sessions.
-    response.statusCode = this.#statusCode;
-    response.statusMessage = this.#statusMessage;
+    // The status as it was when the handler answered: a later change does not apply, as without
+    // sessions. Written only when it changed: Node keeps the defaults on its prototype, and a write
+    // would add own properties that Node's `writeHead` adds in another order.
+    if (response.statusCode !== this.#statusCode) response.statusCode = this.#statusCode;
+    if (response.statusMessage !== this.#statusMessage) response.statusMessage = this.#statusMessage;
     try {
       const queue = this.#queue ?? [];
       this.#queue = undefined;
