@@ -14,16 +14,22 @@ export class RequestView implements SessionRequest {
   readonly cookie: string | undefined;
   readonly method: string;
   readonly #request: FastifyRequest;
+  /**
+   * `request.headers` when the session opens, for what opening reads: Fastify's getter, which
+   * builds a new object on each call once a hook has replaced the headers.
+   */
+  readonly #headers: FastifyRequest['headers'];
 
   constructor(request: FastifyRequest) {
     this.#request = request;
+    this.#headers = request.headers;
     // Node joins several Cookie headers with '; ' already.
-    this.cookie = request.headers.cookie;
+    this.cookie = this.#headers.cookie;
     this.method = request.method;
   }
 
   get origin(): string | undefined {
-    return this.#request.headers.origin;
+    return this.#headers.origin;
   }
 
   get secFetchSite(): string | undefined {
@@ -47,7 +53,7 @@ export class RequestView implements SessionRequest {
   }
 
   header(name: string): string | undefined {
-    const value = this.#request.headers[name];
+    const value = this.#headers[name];
     return Array.isArray(value) ? value[0] : value;
   }
 
@@ -60,6 +66,7 @@ export class RequestView implements SessionRequest {
   }
 
   get userAgent(): string | undefined {
+    // Read when a session is saved, after the routes: the headers as they are then.
     return this.#request.headers['user-agent'];
   }
 }
