@@ -255,6 +255,25 @@ describe('read cache races and bounds', () => {
     }
   });
 
+  it('answers a hit after the I/O callbacks of its turn, so an invalidation read in that turn is applied first', async () => {
+    const store = await newStore();
+    const [id, other] = [randomStoreId(), randomStoreId()];
+    for (const each of [id, other]) {
+      await store.set(each, record({ n: 1 }));
+      await store.get(each);
+    }
+    const { listener } = connections(store);
+    const commands = await commandsOn(sessionKey(id), async () => {
+      // Redis's message for `id`, handled by a callback of this turn that runs after the reads were
+      // asked for (as when the listener's socket is read after the request's in one poll).
+      setImmediate(() => listener.emit('messageBuffer', Buffer.from('__redis__:invalidate'), [Buffer.from(sessionKey(id))]));
+      const reads = await Promise.all([store.get(id), store.get(other)]);
+      expect(reads.map((read) => read?.data)).toEqual([{ n: 1 }, { n: 1 }]);
+    });
+    // The invalidated session was read from Redis; the other one, waiting on the same turn, was a hit.
+    expect(commands.map((command) => command.split(' ')[0]!.toLowerCase())).toEqual(['hgetall']);
+  });
+
   it('keeps at most maxEntries sessions', async () => {
     const store = await newStore({ cache: { maxEntries: 3 } });
     const ids = Array.from({ length: 6 }, () => randomStoreId());

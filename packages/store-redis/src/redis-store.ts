@@ -169,21 +169,35 @@ export class RedisStore implements Store {
   }
 
   /** The record, or `undefined` when absent, expired or not a record of this store. */
-  async get(id: string): Promise<SessionRecord | undefined> {
+  get(id: string): Promise<SessionRecord | undefined> {
+    // A cache hit takes this path, outside an async function: no promise of its own besides the
+    // one returned, and no frame to suspend. The cache holds only IDs that load() checked before
+    // reading them, so a hit needs no check of its own; anything else, a malformed ID included
+    // (refused with a rejection), goes to load().
+    const cache = this.cache;
+    if (cache !== undefined && !this.closed && cache.get(id) !== undefined) {
+      // Another process's write resolves only once Redis has sent its invalidation here, so the
+      // invalidation reached this process's socket before the request that asks for this read. Both
+      // may be read in the same turn of the event loop, the request first: let that turn's I/O run
+      // before answering from the cache (the entry may be gone by then).
+      return afterPendingIo().then(() => this.readCached(id));
+    }
+    return this.load(id);
+  }
+
+  /** The cached record of `id` once the turn's I/O has run, else a read from Redis. */
+  private readCached(id: string): SessionRecord | undefined | Promise<SessionRecord | undefined> {
+    const cached = this.closed ? undefined : this.cache?.get(id);
+    return cached === undefined ? this.load(id) : fromCachedRecord(cached);
+  }
+
+  /** Reads `id` from Redis: through the read cache's tracked connection when the cache is on. */
+  private async load(id: string): Promise<SessionRecord | undefined> {
     assertValidStoreId(id, STORE_NAME);
     const cache = this.cache;
     if (cache === undefined) {
       const key = this.sessionKey(id);
       return parseRecord(await this.run('get', () => this.client.hgetall(key)));
-    }
-    if (!this.closed && cache.get(id) !== undefined) {
-      // Another process's write resolves only once Redis has sent its invalidation here, so the
-      // invalidation reached this process's socket before the request that asks for this read. Both
-      // may be read in the same turn of the event loop, the request first: let that turn's I/O run
-      // before answering from the cache.
-      await afterPendingIo();
-      const cached = this.closed ? undefined : cache.get(id);
-      if (cached !== undefined) return fromCachedRecord(cached);
     }
     return fromCachedRecord(await this.run('get', () => cache.fetch(id, this.client as Redis)));
   }
@@ -610,7 +624,21 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
-/** Resolves after the I/O callbacks of the event loop's current turn (in Node's check phase). */
+/** The promise of {@link afterPendingIo} for the current turn of the event loop, until it resolves. */
+let turnEnd: Promise<void> | undefined;
+
+/**
+ * Resolves after the I/O callbacks of the event loop's current turn (in Node's check phase). Every
+ * cache hit of a turn waits on the same promise: one `setImmediate` per turn, not per read. A read
+ * that joins it later in the same turn is answered at the same point, which still comes after the
+ * I/O its request was read in; once it has resolved, the next read waits for a turn of its own
+ * (an immediate scheduled from the check phase runs in the next turn's).
+ */
 function afterPendingIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return (turnEnd ??= new Promise<void>((resolve) => {
+    setImmediate(() => {
+      turnEnd = undefined;
+      resolve();
+    });
+  }));
 }
