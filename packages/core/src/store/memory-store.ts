@@ -6,8 +6,9 @@
 import { LockTimeoutError, SessionConfigError } from '../errors.js';
 import { LruMap } from '../support/lru-map.js';
 import { refuseUnknownOptions } from '../options/option-names.js';
-import { applyPatch, assertValidStoreId, lockToken } from './store-helpers.js';
-import type { LockOptions, OwnedRecord, SessionPatch, SessionRecord, Store, StoredData, SyncStoreMethods, Unlock } from './store.js';
+import { assertValidStoreId, lockToken } from './store-helpers.js';
+import { setOwn } from '../session/own-keys.js';
+import type { JsonValue, LockOptions, OwnedRecord, SessionPatch, SessionRecord, Store, StoredData, SyncStoreMethods, Unlock } from './store.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -28,6 +29,26 @@ export interface MemoryStoreOptions {
    * @default 'memory'
    */
   name?: string;
+}
+
+/**
+ * The JSON text of each value of `data`, as an entry keeps them. A value JSON cannot represent
+ * (`undefined`, a function) is left out, as `JSON.stringify` of the whole record would.
+ */
+function serializeValues(data: StoredData): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const key of Object.keys(data)) {
+    const text = JSON.stringify(data[key]) as string | undefined;
+    if (text !== undefined) setOwn(texts, key, text);
+  }
+  return texts;
+}
+
+/** A fresh copy of an entry's values: new objects on every call, keys such as `__proto__` kept as data. */
+function parseValues(texts: Record<string, string>): StoredData {
+  const data: StoredData = {};
+  for (const key of Object.keys(texts)) setOwn(data, key, JSON.parse(texts[key]!) as JsonValue);
+  return data;
 }
 
 let warned = false;
@@ -54,9 +75,14 @@ function warnInProduction(): void {
   );
 }
 
-/** One stored record. The data is kept as a JSON string so that no caller can share a reference with it. */
+/**
+ * One stored record. Each value is kept as its JSON text, so that no caller can share a reference
+ * with it (values are copied in and out, as with a real backend), and so that a `patch` serializes
+ * only the values it changes, instead of parsing and serializing the whole record again.
+ */
 interface Entry {
-  data: string;
+  /** Top-level key → JSON text of its value. Owned by the entry: no caller ever sees this object. */
+  data: Record<string, string>;
   createdAt: number;
   expiresAt: number;
   owner: string | undefined;
@@ -164,7 +190,7 @@ export class MemoryStore implements Store {
     const entry = this.#live(id, Date.now());
     if (!entry) return undefined;
     const record: SessionRecord = {
-      data: JSON.parse(entry.data) as StoredData,
+      data: parseValues(entry.data),
       createdAt: entry.createdAt,
       expiresAt: entry.expiresAt,
     };
@@ -179,7 +205,7 @@ export class MemoryStore implements Store {
       return;
     }
     this.#write(id, {
-      data: JSON.stringify(record.data),
+      data: serializeValues(record.data),
       createdAt: record.createdAt,
       expiresAt: record.expiresAt,
       owner: record.owner,
@@ -225,8 +251,15 @@ export class MemoryStore implements Store {
     const entry = this.#moving(id, expiresAt);
     if (!entry) return;
     // Synchronous from the read to the write: no other call can interleave, so the patch is atomic.
-    const data = applyPatch(JSON.parse(entry.data) as StoredData, change);
-    this.#write(id, { ...entry, data: JSON.stringify(data), expiresAt });
+    // The entry's own value texts, changed in place: only the replaced entry ever held them.
+    const data = entry.data;
+    for (const key of Object.keys(change.set)) {
+      const text = JSON.stringify(change.set[key]) as string | undefined;
+      if (text === undefined) delete data[key];
+      else setOwn(data, key, text);
+    }
+    for (const key of change.unset) delete data[key];
+    this.#write(id, { ...entry, data, expiresAt });
   }
 
   /**
@@ -282,7 +315,7 @@ export class MemoryStore implements Store {
       // Peek: listing is not a use of the session, so it does not save a record from eviction.
       const entry = this.#entries.peek(id);
       if (entry === undefined || entry.owner !== owner || entry.expiresAt <= now) continue;
-      listed.push({ id, record: { data: JSON.parse(entry.data) as StoredData, createdAt: entry.createdAt, expiresAt: entry.expiresAt, owner } });
+      listed.push({ id, record: { data: parseValues(entry.data), createdAt: entry.createdAt, expiresAt: entry.expiresAt, owner } });
     }
     return listed;
   }
