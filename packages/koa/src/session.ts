@@ -99,16 +99,19 @@ class KoaSessionRequest implements SessionRequest {
 
   constructor(context: ExtendableContext) {
     this.#context = context;
-    this.cookie = context.get('Cookie') || undefined;
-    this.method = context.method;
+    // Node's own request, as `ctx.get('Cookie')` and `ctx.method` read it, without their lookups.
+    const req = context.req;
+    this.cookie = req.headers.cookie || undefined;
+    this.method = req.method!;
   }
 
   get origin(): string | undefined {
-    return this.#context.get('Origin') || undefined;
+    return this.#context.req.headers.origin || undefined;
   }
 
   get secFetchSite(): string | undefined {
-    return this.#context.get('Sec-Fetch-Site') || undefined;
+    const value = this.#context.req.headers['sec-fetch-site'];
+    return typeof value === 'string' && value !== '' ? value : undefined;
   }
 
   /** Koa's `ctx.host`: `X-Forwarded-Host` when `app.proxy` trusts it, as for `ctx.secure`, else `Host`. */
@@ -140,7 +143,7 @@ class KoaSessionRequest implements SessionRequest {
   }
 
   get userAgent(): string | undefined {
-    return this.#context.get('User-Agent') || undefined;
+    return this.#context.req.headers['user-agent'] || undefined;
   }
 }
 
@@ -157,19 +160,26 @@ class KoaSessionResponse implements SessionResponse {
     this.#errorHeaders = failure === undefined ? undefined : headersOf(failure.error);
   }
 
+  // Node's response directly, as Koa's `ctx.response.get` / `ctx.set` / `ctx.append` do for one
+  // string value (nothing once the headers are sent), without the arrays Koa 3 builds per call.
   getHeader(name: string): string | undefined {
-    const value: unknown = this.#context.response.get(name);
+    const value: unknown = this.#context.res.getHeader(name);
     if (value === undefined || value === '') return undefined;
     return Array.isArray(value) ? value.join(', ') : String(value);
   }
 
   setHeader(name: string, value: string): void {
-    this.#context.set(name, value);
+    const res = this.#context.res;
+    if (!res.headersSent) res.setHeader(name, value);
     if (this.#errorHeaders !== undefined) this.#errorHeaders[name] = value;
   }
 
   appendHeader(name: string, value: string): void {
-    this.#context.append(name, value);
+    const res = this.#context.res;
+    if (!res.headersSent) {
+      const previous = res.getHeader(name);
+      res.setHeader(name, previous ? (Array.isArray(previous) ? [...previous, value] : [String(previous), value]) : value);
+    }
     const headers = this.#errorHeaders;
     if (headers === undefined) return;
     const current = headers[name];
