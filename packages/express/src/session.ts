@@ -74,6 +74,7 @@ const HEADER_CHANGES = ['setHeader', 'appendHeader', 'removeHeader'] as const;
 export function session<T extends object = SessionValues>(sessionsOrOptions: SessionInterface<T> | SessionsOptions<T>): SessionMiddleware<T> {
   const sessions = toSessionInterface(sessionsOrOptions) as unknown as SessionInterface<SessionValues>;
   let guarded: object | undefined;
+  let fromExpress = false;
   const middleware = (request: ExpressRequest, response: ServerResponse, next: (error?: unknown) => void): void => {
     if (ResponseHold.of(response) !== undefined) {
       next(new SessionConfigError('the session middleware ran twice for one request: mount it once'));
@@ -82,8 +83,12 @@ export function session<T extends object = SessionValues>(sessionsOrOptions: Ses
     // Most processes serve one app: its requests' prototype is guarded once, then only compared.
     const prototype = Object.getPrototypeOf(request) as object;
     if (prototype !== guarded) {
-      guardMissingSession(prototype);
+      fromExpress = guardMissingSession(prototype);
       guarded = prototype;
+    }
+    if (fromExpress) {
+      settle(request);
+      settle(response);
     }
     const abandoned = () => response.destroyed;
     SessionRun.open(sessions, new ExpressSessionRequest(request), abandoned).then((run) => {
@@ -103,10 +108,37 @@ export function session<T extends object = SessionValues>(sessionsOrOptions: Ses
 /**
  * From the first request on, a route of this app that reads `req.session` without the middleware
  * having run gets an error that says what to do, not `undefined`. Express gives each app's requests
- * the app's own `request` object as `prototype`: the guard goes there and nowhere else.
+ * the app's own `request` object as `prototype`: the guard goes there and nowhere else. Returns
+ * whether `prototype` is such an object, i.e. whether the request comes from Express.
  */
-function guardMissingSession(prototype: object): void {
-  if (Object.prototype.hasOwnProperty.call(prototype, 'app')) guardSessionProperty(prototype, 'session', WHERE, MOUNT);
+function guardMissingSession(prototype: object): boolean {
+  if (!Object.prototype.hasOwnProperty.call(prototype, 'app')) return false;
+  guardSessionProperty(prototype, 'session', WHERE, MOUNT);
+  return true;
+}
+
+/** A key of this module's own, added to an Express request or response and deleted at once. */
+const SETTLE = Symbol('sess.settle');
+
+/**
+ * Puts an Express request or response in V8's dictionary mode, where its shape stays the same from
+ * one request to the next.
+ *
+ * Express gives every request and response the app's own prototype (`Object.setPrototypeOf(req,
+ * app.request)`). V8 records no transitions from the map (hidden class) that results, so every
+ * property added to the object afterwards (by Express's router, by the app, and `req.session` by
+ * this middleware) copies the object's whole map for that one object, and every property access
+ * from code that sees more than one request finds a map it has never seen: a miss of V8's inline
+ * caches, 1.5–3k instructions each, which make up about half of what a bare Express request costs.
+ * Deleting a property that was just added moves the object to dictionary mode, whose map is shared
+ * by every object of the same prototype: the caches hit again and `req.session` is a hash-table
+ * insert. Nothing observable changes: the key is private and never seen, the order of the object's
+ * own properties is kept. Only Express's requests and responses are settled; a plain Node request
+ * has a stable map already.
+ */
+function settle(target: object): void {
+  (target as Record<symbol, unknown>)[SETTLE] = true;
+  delete (target as Record<symbol, unknown>)[SETTLE];
 }
 
 /** Express apps' `response` objects whose methods already look for holds. */
