@@ -30,7 +30,9 @@ describe('withSession: the responses it answers', () => {
 
   it('writes on the response itself when its headers are writable, and on a copy when they are immutable', async () => {
     const sessions = createSessions({ store: new MapStore(), secret: TEST_SECRET });
-    const own = new Response('ok');
+    // A Headers object: node-server's Response (installed by the servers of other tests) keeps a
+    // plain object of headers as it is, and the session's headers then go on a copy (tested below).
+    const own = new Response('ok', { headers: new Headers() });
     const writable = await withSession(sessions, (_request, session) => (session.set('seen', true), own))(new Request('http://app.test/'));
     expect(writable).toBe(own);
     expect(own.headers.getSetCookie()).toHaveLength(1);
@@ -70,6 +72,81 @@ describe('withSession: the responses it answers', () => {
     const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, counter);
     expect((await handler(new Request('https://app.test/'))).headers.getSetCookie()[0]).toContain('; Secure');
     expect((await handler(new Request('http://app.test/'))).headers.getSetCookie()[0]).not.toContain('; Secure');
+  });
+});
+
+describe("withSession on @hono/node-server's lightweight responses (headers kept as a plain object)", () => {
+  /** Serves `handler` through node-server's bridge; `visit` fetches a path as a new visitor. */
+  async function serve(handler: (request: Request, session: Session<SessionValues>) => Response | Promise<Response>) {
+    const server = await listen(getRequestListener(withSession({ store: new MapStore(), secret: TEST_SECRET }, handler)));
+    return { visit: (path = '/') => fetch(new URL(path, server.url)), close: () => server.close() };
+  }
+
+  it("writes on a copy: the handler's object of headers stays as it was, and every visitor gets only its own cookie", async () => {
+    const shared = { 'Content-Type': 'text/plain', 'Cache-Control': 'max-age=60', Vary: 'Accept-Encoding' };
+    const app = await serve((_request, session) => (session.set('seen', true), new Response('ok', { headers: shared })));
+    try {
+      const [first, second] = [await app.visit(), await app.visit()];
+      expect(shared).toEqual({ 'Content-Type': 'text/plain', 'Cache-Control': 'max-age=60', Vary: 'Accept-Encoding' });
+      for (const response of [first, second]) {
+        expect(await response.text()).toBe('ok');
+        expect(response.headers.get('Content-Type')).toBe('text/plain');
+        expect(response.headers.get('Vary')).toBe('Accept-Encoding, Cookie');
+        expect(response.headers.get('Cache-Control')).toBe('max-age=60, no-cache="Set-Cookie"');
+        expect(response.headers.getSetCookie()).toHaveLength(1);
+      }
+      expect(first.headers.getSetCookie()[0]).not.toBe(second.headers.getSetCookie()[0]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends a response made without headers as node-server sends it without sessions, plus the headers of the session', async () => {
+    const answers: Record<string, () => Response> = { '/made': () => new Response('ok', { status: 201 }), '/empty': () => new Response(null, { status: 204 }) };
+    const app = await serve((request, session) => (session.set('seen', true), answers[new URL(request.url).pathname]!()));
+    const bare = await listen(getRequestListener((request: Request) => answers[new URL(request.url).pathname]!()));
+    try {
+      for (const path of Object.keys(answers)) {
+        const [withSessions, without] = [await app.visit(path), await fetch(new URL(path, bare.url))];
+        expect(withSessions.status).toBe(without.status);
+        expect(await withSessions.text()).toBe(await without.text());
+        expect(withSessions.headers.get('Content-Type')).toBe(without.headers.get('Content-Type'));
+        expect(withSessions.headers.get('Vary')).toBe('Cookie');
+        expect(withSessions.headers.getSetCookie()).toHaveLength(1);
+      }
+    } finally {
+      await Promise.all([app.close(), bare.close()]);
+    }
+  });
+
+  it("adds the session's cookie to the handler's own Set-Cookie", async () => {
+    const app = await serve((_request, session) => (session.set('seen', true), new Response('ok', { headers: { 'set-cookie': 'theme=dark; Path=/' } })));
+    try {
+      const cookies = (await app.visit()).headers.getSetCookie();
+      expect(cookies).toHaveLength(2);
+      expect(cookies[0]).toBe('theme=dark; Path=/');
+      expect(cookies[1]).toMatch(/^sid=/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("keeps the session's headers on the answer when a framework around the middleware reads it and answers anew", async () => {
+    const middleware = sessionMiddleware({ store: new MapStore(), secret: TEST_SECRET });
+    const listener = getRequestListener(async (request: Request) => {
+      const answer = await middleware(request, (session) => (session.set('seen', true), new Response('ok', { headers: { 'Content-Type': 'text/plain' } })));
+      // Reading the body makes node-server build the Web Response from what the answer was made with.
+      return new Response(`${await answer.text()}!`, answer);
+    });
+    const server = await listen(listener);
+    try {
+      const response = await fetch(server.url);
+      expect(await response.text()).toBe('ok!');
+      expect(response.headers.get('Vary')).toBe('Cookie');
+      expect(response.headers.getSetCookie()).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 import { getRequestListener } from '@hono/node-server';
 import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET, testAdapter } from '@sess/adapter-test-suite';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
 import { describe, expect, it } from 'vitest';
 import { session, type SessionEnv } from './index.js';
 import { serveHono } from './testing/serve-hono.js';
@@ -70,6 +72,31 @@ describe('hono over @hono/node-server', () => {
       expect(await (await jar.fetch('/')).text()).toBe('2');
       address = '198.51.100.7';
       expect(await (await jar.fetch('/')).text()).toBe('1');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('hono over @hono/node-server: middleware around the session', () => {
+  it("keeps the session's headers when a middleware registered before it reads the response and answers anew", async () => {
+    const app = new Hono<SessionEnv>();
+    // etag reads the body; cors sets a header on the finalized response, which makes Hono copy it.
+    app.use(etag());
+    app.use(cors({ origin: 'http://app.test' }));
+    app.use(session({ store: new MapStore(), secret: TEST_SECRET }));
+    app.get('/json', (c) => (c.get('session').set('seen', true), c.json({ ok: true })));
+    app.get('/text', (c) => (c.get('session').set('seen', true), c.text('ok')));
+    const server = await listen(getRequestListener(app.fetch));
+    try {
+      for (const path of ['/json', '/text']) {
+        const response = await fetch(`${server.url}${path}`, { headers: { Origin: 'http://app.test' } });
+        expect(response.headers.get('ETag')).toMatch(/^"/);
+        expect(response.headers.get('Access-Control-Allow-Origin')).toBe('http://app.test');
+        expect(response.headers.get('Vary')).toBe('Cookie, Origin');
+        expect(response.headers.get('Cache-Control')).toBe('private, no-cache="Set-Cookie"');
+        expect(response.headers.getSetCookie()).toHaveLength(1);
+      }
     } finally {
       await server.close();
     }

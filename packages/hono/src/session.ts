@@ -136,9 +136,13 @@ class HonoSessionResponse extends WebResponseHeaders {
     this.#context = context;
   }
 
-  /** Hono's `c.res` setter merges the old response's headers into the copy: write on what it holds. */
-  protected override replace(response: Response): Response {
-    this.#context.res = super.replace(response);
-    return this.#context.res;
+  /**
+   * Makes `c.res` the copy. Cleared first: Hono's `c.res` setter would otherwise copy the new
+   * response once more and merge the old one's headers into it, which the copy already has.
+   */
+  protected override adopt(copy: Response): Response {
+    this.#context.res = undefined;
+    this.#context.res = copy;
+    return copy;
   }
 }
