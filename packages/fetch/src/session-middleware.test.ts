@@ -1,4 +1,5 @@
-import { getRequestListener } from '@hono/node-server';
+import { request as httpRequest, type ServerResponse } from 'node:http';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET } from '@sess/adapter-test-suite';
 import { createSessions, SessionConfigError, type Session, type SessionValues } from '@sess/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -147,6 +148,76 @@ describe("withSession on @hono/node-server's lightweight responses (headers kept
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('withSession: a client that went away', () => {
+  /**
+   * Serves a handler that changes the session and answers only once Node's response closed or
+   * `answerNow` is called; `handled` settles when the adapter has answered (and saved, or not).
+   */
+  async function serveWaiting(store: MapStore) {
+    let entered!: (response: ServerResponse) => void;
+    const inHandler = new Promise<ServerResponse>((resolve) => (entered = resolve));
+    let answerNow!: () => void;
+    const answered = new Promise<void>((resolve) => (answerNow = resolve));
+    let handled!: () => void;
+    const done = new Promise<void>((resolve) => (handled = resolve));
+    const handler = withSession({ store, secret: TEST_SECRET }, async (_request, session, bindings: HttpBindings) => {
+      session.set('seen', true);
+      entered(bindings.outgoing);
+      await Promise.race([answered, new Promise((resolve) => bindings.outgoing.once('close', resolve))]);
+      return new Response('late');
+    });
+    const server = await listen(
+      getRequestListener((request, bindings) => handler(request, bindings as HttpBindings).finally(handled)),
+    );
+    return { server, inHandler, answerNow, done };
+  }
+
+  it('saves nothing for a client that closed its connection before the answer, on node-server', async () => {
+    const store = new MapStore();
+    const { server, inHandler, done } = await serveWaiting(store);
+    try {
+      const request = httpRequest(server.url);
+      request.on('error', () => {});
+      request.end();
+      await inHandler;
+      request.destroy();
+      await done;
+      expect(store.records.size).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('saves for a client that stays', async () => {
+    const store = new MapStore();
+    const { server, inHandler, answerNow, done } = await serveWaiting(store);
+    try {
+      const response = fetch(server.url);
+      await inHandler;
+      answerNow();
+      await done;
+      expect((await response).headers.getSetCookie()).toHaveLength(1);
+      expect(store.records.size).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("saves nothing when the request's signal was aborted, on runtimes that abort it", async () => {
+    const store = new MapStore();
+    const controller = new AbortController();
+    const handler = withSession({ store, secret: TEST_SECRET }, (_request, session) => {
+      session.set('seen', true);
+      controller.abort();
+      return new Response('late');
+    });
+    await handler(new Request('http://app.test/', { signal: controller.signal }));
+    expect(store.records.size).toBe(0);
+    await withSession({ store, secret: TEST_SECRET }, counter)(new Request('http://app.test/'));
+    expect(store.records.size).toBe(1);
   });
 });
 

@@ -88,8 +88,7 @@ export function createSessionMiddleware<T extends object, A extends unknown[]>(
           if (isResponse(failure.error)) return (thrown = new WebResponseHeaders(failure.error));
           return NO_RESPONSE;
         },
-        // A client that went away is not saved for; runtimes abort the request's signal then.
-        () => request.signal?.aborted === true,
+        () => clientLeft(request, args),
       );
     } catch (error) {
       if (isSessionAnswer(error)) return onSessionError(error, request);
@@ -97,6 +96,20 @@ export function createSessionMiddleware<T extends object, A extends unknown[]>(
     }
     return headers === undefined ? response! : headers.response;
   };
+}
+
+/**
+ * Whether the client went away before the answer; nothing is saved for it then. Runtimes abort the
+ * request's signal. Under `@hono/node-server`, which passes Node's request and response after the
+ * request (`{ incoming, outgoing }`), from Node's response instead: the bridge makes the signal
+ * (an `AbortController`) only when it is read, and aborts it when that response closes first.
+ */
+function clientLeft(request: Request, args: unknown[]): boolean {
+  const bindings = args[0] as { incoming?: unknown; outgoing?: { destroyed?: unknown } } | null | undefined;
+  if (typeof bindings === 'object' && bindings !== null && typeof bindings.incoming === 'object' && typeof bindings.outgoing?.destroyed === 'boolean') {
+    return bindings.outgoing.destroyed;
+  }
+  return request.signal?.aborted === true;
 }
 
 /** The errors of sess that are an answer of their own (`getResponse()`): 503 or 403. */

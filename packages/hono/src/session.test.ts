@@ -1,3 +1,4 @@
+import { request as httpRequest, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET, testAdapter } from '@sess/adapter-test-suite';
 import { Hono } from 'hono';
@@ -97,6 +98,53 @@ describe('hono over @hono/node-server: middleware around the session', () => {
         expect(response.headers.get('Cache-Control')).toBe('private, no-cache="Set-Cookie"');
         expect(response.headers.getSetCookie()).toHaveLength(1);
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('saves nothing for a client that closed its connection before the answer, and saves for one that stays', async () => {
+    const store = new MapStore();
+    let entered: (response: ServerResponse) => void = () => {};
+    let answerNow: () => void = () => {};
+    let handled: () => void = () => {};
+    const app = new Hono<SessionEnv & { Bindings: { outgoing: ServerResponse } }>();
+    app.use(async (_c, next) => {
+      await next();
+      handled();
+    });
+    app.use(session({ store, secret: TEST_SECRET }));
+    app.get('/', async (c) => {
+      c.get('session').set('seen', true);
+      await new Promise((resolve) => {
+        answerNow = () => resolve(undefined);
+        c.env.outgoing.once('close', resolve);
+        entered(c.env.outgoing);
+      });
+      return c.text('late');
+    });
+    const server = await listen(getRequestListener(app.fetch));
+    const next = () => ({
+      inHandler: new Promise<ServerResponse>((resolve) => (entered = resolve)),
+      done: new Promise<void>((resolve) => (handled = resolve)),
+    });
+    try {
+      const left = next();
+      const request = httpRequest(server.url);
+      request.on('error', () => {});
+      request.end();
+      await left.inHandler;
+      request.destroy();
+      await left.done;
+      expect(store.records.size).toBe(0);
+
+      const stays = next();
+      const response = fetch(server.url);
+      await stays.inHandler;
+      answerNow();
+      await stays.done;
+      expect((await response).headers.getSetCookie()).toHaveLength(1);
+      expect(store.records.size).toBe(1);
     } finally {
       await server.close();
     }
