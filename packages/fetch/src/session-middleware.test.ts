@@ -321,6 +321,15 @@ describe('getSession', () => {
     expect(() => getSession(new Request('http://app.test/'))).toThrow(/found no session for this request/);
   });
 
+  it('finds the session of a request that takes no property of its own (a frozen one)', async () => {
+    const frozen = Object.freeze(new Request('http://app.test/'));
+    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (request, session) => {
+      expect(getSession(request)).toBe(session);
+      return new Response('ok');
+    });
+    expect((await handler(frozen)).status).toBe(200);
+  });
+
   it('is typed by the generic it is given', () => {
     expectTypeOf(getSession<{ user: string }>).returns.toEqualTypeOf<Session<{ user: string }>>();
   });
