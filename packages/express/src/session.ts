@@ -149,12 +149,9 @@ let lastExtended: object | undefined;
 /**
  * Holds `response` until `run` is saved.
  *
- * Express gives every request and response a new prototype (`Object.setPrototypeOf(res,
- * app.response)`), and V8 then makes a new map (hidden class) for each property a response gains,
- * for every response: each read of a response's property from code that sees several responses
- * misses V8's inline caches (~1.5–3k instructions), and a new property copies the map. The hold
- * therefore reads and writes as few of the response's properties as it can: no method is read
- * unless middleware wrapped it on the response itself.
+ * Reads as few of the response's properties as it can, and no method unless middleware wrapped it
+ * on the response itself: on a response whose prototype was swapped and that was not settled (see
+ * {@link settle}), each read from code shared by all responses misses V8's inline caches.
  */
 function hold(response: ServerResponse, run: SessionRun, next: (error?: unknown) => void, mayLock: boolean): void {
   const prototype = Object.getPrototypeOf(response) as object;
