@@ -1,10 +1,12 @@
 import { request as httpRequest, type ServerResponse } from 'node:http';
-import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
 import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET } from '@sess/adapter-test-suite';
 import { createSessions, SessionConfigError, type Session, type SessionValues } from '@sess/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { getSession, sessionMiddleware, withSession } from './index.js';
-import { releaseGatedBody, serveFetch } from './testing/serve-fetch.js';
+import { nodeServers } from './testing/node-servers.js';
+import { rawHeaderNames } from './testing/raw-header-names.js';
+import { releaseGatedBody, serveFetchOn } from './testing/serve-fetch.js';
 
 const counter = async (_request: Request, session: Session<SessionValues>) => {
   const count = (session.get('count') ?? 0) + 1;
@@ -12,8 +14,8 @@ const counter = async (_request: Request, session: Session<SessionValues>) => {
   return new Response(String(count));
 };
 
-describe('withSession: the responses it answers', () => {
-  const start = createAppStarter(serveFetch);
+describe.each(nodeServers)('withSession over $name: a streamed response', (nodeServer) => {
+  const start = createAppStarter(serveFetchOn(nodeServer));
 
   it('streams a streamed body through: the client reads its start before the handler wrote its end', async () => {
     const { jar } = await start();
@@ -28,7 +30,9 @@ describe('withSession: the responses it answers', () => {
     for (let part = await reader.read(); !part.done; part = await reader.read()) rest += part.value;
     expect(rest).toBe('done');
   });
+});
 
+describe('withSession: the responses it answers', () => {
   it('writes on the response itself when its headers are writable, and on a copy when they are immutable', async () => {
     const sessions = createSessions({ store: new MapStore(), secret: TEST_SECRET });
     // A Headers object: node-server's Response (installed by the servers of other tests) keeps a
@@ -76,12 +80,42 @@ describe('withSession: the responses it answers', () => {
   });
 });
 
-describe("withSession on @hono/node-server's lightweight responses (headers kept as a plain object)", () => {
+describe.each(nodeServers)("withSession on $name's lightweight responses (headers kept as a plain object)", (nodeServer) => {
+  const { getRequestListener } = nodeServer;
+
   /** Serves `handler` through node-server's bridge; `visit` fetches a path as a new visitor. */
   async function serve(handler: (request: Request, session: Session<SessionValues>) => Response | Promise<Response>) {
     const server = await listen(getRequestListener(withSession({ store: new MapStore(), secret: TEST_SECRET }, handler)));
-    return { visit: (path = '/') => fetch(new URL(path, server.url)), close: () => server.close() };
+    return { url: server.url, visit: (path = '/', init?: RequestInit) => fetch(new URL(path, server.url), init), close: () => server.close() };
   }
+
+  it("takes the plain-object path: node-server is handed a copy of its own kind, sent from the object the session's headers were written on", async () => {
+    let made: Response | undefined;
+    let handed: Response | undefined;
+    const handler = withSession({ store: new MapStore(), secret: TEST_SECRET }, (_request, session) => {
+      session.set('seen', true);
+      return (made = new Response('ok', { headers: { 'Content-Type': 'text/plain', 'X-Handler-Spelling': 'kept' } }));
+    });
+    const server = await listen(getRequestListener(async (request: Request) => (handed = await handler(request))));
+    try {
+      // node-server sends a plain object's names as they are spelled, and a Headers object's in
+      // lower case: the session's headers spelled as the core writes them were written on a plain
+      // object, and no Headers object was built on the way.
+      const names = await rawHeaderNames(server.url);
+      expect(names).toEqual(expect.arrayContaining(['Content-Type', 'X-Handler-Spelling', 'Vary', 'Cache-Control', 'Set-Cookie']));
+      expect(names).not.toContain('set-cookie');
+      // The handler's response is node-server's own kind, its headers writable: the fallback would
+      // have written on it and handed it on. The fast path hands on a copy of the same kind.
+      expect(made).toBeInstanceOf(globalThis.Response);
+      expect(made!.constructor).toBe(globalThis.Response);
+      expect(handed).not.toBe(made);
+      expect(handed!.constructor).toBe(globalThis.Response);
+      expect(handed!.headers.getSetCookie()).toHaveLength(1);
+      expect(made!.headers.getSetCookie()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
 
   it("writes on a copy: the handler's object of headers stays as it was, and every visitor gets only its own cookie", async () => {
     const shared = { 'Content-Type': 'text/plain', 'Cache-Control': 'max-age=60', Vary: 'Accept-Encoding' };
@@ -120,13 +154,43 @@ describe("withSession on @hono/node-server's lightweight responses (headers kept
     }
   });
 
+  it('answers a HEAD request with the headers of the GET and no body', async () => {
+    const app = await serve((_request, session) => (session.set('seen', true), new Response('hello', { headers: { 'Content-Type': 'text/plain' } })));
+    try {
+      const response = await app.visit('/', { method: 'HEAD' });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('');
+      expect(response.headers.get('Content-Type')).toBe('text/plain');
+      expect(response.headers.get('Vary')).toBe('Cookie');
+      expect(response.headers.getSetCookie()).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps the status and Location of a redirect made with a plain object of headers', async () => {
+    const app = await serve((_request, session) => (session.set('seen', true), new Response(null, { status: 302, headers: { Location: '/next' } })));
+    try {
+      const response = await app.visit('/', { redirect: 'manual' });
+      expect(response.status).toBe(302);
+      expect(response.headers.get('Location')).toBe('/next');
+      expect(response.headers.getSetCookie()).toHaveLength(1);
+      expect(await response.text()).toBe('');
+    } finally {
+      await app.close();
+    }
+  });
+
   it("adds the session's cookie to the handler's own Set-Cookie", async () => {
     const app = await serve((_request, session) => (session.set('seen', true), new Response('ok', { headers: { 'set-cookie': 'theme=dark; Path=/' } })));
     try {
-      const cookies = (await app.visit()).headers.getSetCookie();
+      const response = await app.visit();
+      const cookies = response.headers.getSetCookie();
       expect(cookies).toHaveLength(2);
       expect(cookies[0]).toBe('theme=dark; Path=/');
       expect(cookies[1]).toMatch(/^sid=/);
+      expect(response.headers.get('Vary')).toBe('Cookie');
+      expect(await response.text()).toBe('ok');
     } finally {
       await app.close();
     }
@@ -151,7 +215,7 @@ describe("withSession on @hono/node-server's lightweight responses (headers kept
   });
 });
 
-describe('withSession: a client that went away', () => {
+describe.each(nodeServers)('withSession over $name: a client that went away', ({ getRequestListener }) => {
   /**
    * Serves a handler that changes the session and answers only once Node's response closed or
    * `answerNow` is called; `handled` settles when the adapter has answered (and saved, or not).
@@ -205,7 +269,9 @@ describe('withSession: a client that went away', () => {
       await server.close();
     }
   });
+});
 
+describe('withSession: a client that went away, off node-server', () => {
   it("saves nothing when the request's signal was aborted, on runtimes that abort it", async () => {
     const store = new MapStore();
     const controller = new AbortController();
@@ -222,7 +288,7 @@ describe('withSession: a client that went away', () => {
 });
 
 describe('withSession: failures', () => {
-  it('answers 503 with Retry-After and a message that says nothing about the store, by default', async () => {
+  it.each(nodeServers)('answers 503 with Retry-After and a message that says nothing about the store, by default, on $name', async ({ getRequestListener }) => {
     const store = new MapStore();
     const server = await listen(getRequestListener(withSession({ store, secret: TEST_SECRET }, counter)));
     try {

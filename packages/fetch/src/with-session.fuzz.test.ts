@@ -1,9 +1,10 @@
 /**
- * Hostile `Cookie` headers against `withSession` on Node through `@hono/node-server`, over real
- * sockets (the property of `@sess/adapter-test-suite`'s `fuzzAdapter`). `FUZZ_RUNS` raises the
- * number of cases for the long run.
+ * Hostile `Cookie` headers against `withSession` on Node through `@hono/node-server` (each major),
+ * over real sockets (the property of `@sess/adapter-test-suite`'s `fuzzAdapter`). `FUZZ_RUNS`
+ * raises the number of cases for the long run.
  */
 import { fuzzAdapter } from '@sess/adapter-test-suite';
-import { serveFetch } from './testing/serve-fetch.js';
+import { nodeServers } from './testing/node-servers.js';
+import { serveFetchOn } from './testing/serve-fetch.js';
 
-fuzzAdapter({ name: 'withSession over @hono/node-server', serve: serveFetch });
+for (const nodeServer of nodeServers) fuzzAdapter({ name: `withSession over ${nodeServer.name}`, serve: serveFetchOn(nodeServer) });

@@ -1,11 +1,12 @@
 import { createAppStarter, MapStore, testAdapter } from '@sess/adapter-test-suite';
 import { describe, expect, it } from 'vitest';
-import { serveFetch } from './testing/serve-fetch.js';
+import { nodeServers } from './testing/node-servers.js';
+import { serveFetchOn } from './testing/serve-fetch.js';
 
-testAdapter({ name: 'withSession over @hono/node-server: the adapter test suite', serve: serveFetch });
+for (const nodeServer of nodeServers) testAdapter({ name: `withSession over ${nodeServer.name}: the adapter test suite`, serve: serveFetchOn(nodeServer) });
 
-describe('withSession over @hono/node-server', () => {
-  const start = createAppStarter(serveFetch);
+describe.each(nodeServers)('withSession over $name', (nodeServer) => {
+  const start = createAppStarter(serveFetchOn(nodeServer));
 
   it.each(['json', 'redirect', 'fetched', 'stream'])('sets the cookie and finishes the store write before answering with a %s response', async (via) => {
     // Every store call takes 30 ms: a response sent before the write ended would let the next

@@ -1,13 +1,13 @@
 /**
  * The app of the adapter test suite as a plain fetch handler wrapped by `withSession`, served on
- * Node through `@hono/node-server`'s bridge: the suite's routes, and the route of this package's
- * own tests (every kind of response, immutable and streamed ones included).
+ * Node through `@hono/node-server`'s bridge (either major): the suite's routes, and the route of
+ * this package's own tests (every kind of response, immutable and streamed ones included).
  */
-import { getRequestListener } from '@hono/node-server';
 import { listen, type ServeAdapter, type TestAnswer } from '@sess/adapter-test-suite';
 import type { Session, SessionValues } from '@sess/core';
 import { expectTypeOf } from 'vitest';
 import { getSession, withSession } from '../index.js';
+import type { NodeServer } from './node-servers.js';
 
 // The typing recipe of the README: every session of the app knows these keys.
 declare module '@sess/core' {
@@ -79,8 +79,8 @@ function gatedStream(first: string): ReadableStream<Uint8Array> {
   });
 }
 
-/** A `serve` for `testAdapter` and `fuzzAdapter`. */
-export const serveFetch: ServeAdapter = async (sessionsOrOptions, routes) => {
+/** A `serve` for `testAdapter` and `fuzzAdapter`, serving through `nodeServer`. */
+export const serveFetchOn = (nodeServer: NodeServer): ServeAdapter => async (sessionsOrOptions, routes) => {
   let base = '';
   const handler = withSession(
     sessionsOrOptions,
@@ -93,7 +93,7 @@ export const serveFetch: ServeAdapter = async (sessionsOrOptions, routes) => {
     },
     { onSessionError: (error) => text(routes.onError(error)), onError: (error) => text(routes.onError(error)) },
   );
-  const server = await listen(getRequestListener(handler));
+  const server = await listen(nodeServer.getRequestListener(handler));
   base = server.url;
   return server;
 };
