@@ -23,11 +23,12 @@
  * on the main thread, from the median of the runs.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { instructionFile, kilo, signedKilo, type InstructionRow, type InstructionRun } from './instruction-results.js';
 import { median } from './statistics.js';
 import { bareOf, TARGETS, type Target } from './targets.js';
 
@@ -122,11 +123,6 @@ async function countOnce(target: Target): Promise<Count> {
   return { main: count.main / REQUESTS, all: count.all / REQUESTS };
 }
 
-/** `12,345` → `12.3k`. */
-function kilo(value: number): string {
-  return `${(value / 1000).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}k`;
-}
-
 /** Which goal a sess target's overhead meets, as a table cell. */
 function goalCell(target: Target, overhead: number, bare: number): string {
   const cells = [`${overhead <= GOAL ? '✅' : '❌'} ≤ ${kilo(GOAL)}`];
@@ -151,6 +147,7 @@ console.log(`Instructions per ${ENDPOINT.method} ${ENDPOINT.path} (median of ${R
 console.log('| target | main thread | every thread (runs) | overhead over bare (main thread) | goal |');
 console.log('| --- | --: | --: | --: | --- |');
 const measured = new Map<string, Count>();
+const rows: InstructionRow[] = [];
 for (const target of targets) {
   const runs: Count[] = [];
   for (let run = 0; run < RUNS; run++) runs.push(await countOnce(target));
@@ -162,8 +159,41 @@ for (const target of targets) {
     target.id,
     Math.round(count.main).toLocaleString('en-US'),
     `${Math.round(count.all).toLocaleString('en-US')} (${runs.map((run) => kilo(run.all)).join(' ')})`,
-    overhead === undefined ? '' : `+${kilo(overhead)} (+${((overhead / bare!.main) * 100).toFixed(0)} %)`,
+    overhead === undefined ? '' : `${signedKilo(overhead)} (${signedKilo(overhead).slice(0, 1)}${Math.abs((overhead / bare!.main) * 100).toFixed(0)} %)`,
     overhead === undefined ? '' : goalCell(target, overhead, bare!.main),
   ];
   console.log(`| ${cells.join(' | ')} |`);
+  rows.push(overhead === undefined ? { id: target.id, ...count } : { id: target.id, ...count, overhead });
+}
+
+// A complete run (the default targets) is kept for the load test's report, which shows each
+// target's instructions next to its req/s.
+if (wanted.length === 0) {
+  const directory = fileURLToPath(new URL('../results/', import.meta.url));
+  mkdirSync(directory, { recursive: true });
+  const run: InstructionRun = {
+    endpoint: `${ENDPOINT.method} ${ENDPOINT.path}`,
+    date: new Date().toISOString(),
+    commit: currentCommit(),
+    node: process.version,
+    runs: RUNS,
+    requests: REQUESTS,
+    warmup: WARMUP,
+    goal: GOAL,
+    rows,
+  };
+  const file = instructionFile(directory, POST ? 'POST' : 'GET');
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+}
+
+/** The commit measured, `+` marking a tree with uncommitted changes. */
+function currentCommit(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit}+` : commit;
+  } catch {
+    return 'unknown';
+  }
 }

@@ -4,9 +4,10 @@
  */
 import { ENDPOINTS } from './load.js';
 import type { Measurement } from './load.js';
+import { kilo, signedKilo, type InstructionRun } from './instruction-results.js';
 import type { EndpointResult, RunResults, TargetResult } from './results.js';
 import { median, spread } from './statistics.js';
-import { bareOf, type Target } from './targets.js';
+import { bareOf, TARGETS, type Target } from './targets.js';
 
 type Lookup = Map<string, TargetResult>;
 
@@ -86,13 +87,13 @@ function frameworkTable(results: RunResults, lookup: Lookup, framework: string):
   const lines = [
     `### ${framework}`,
     '',
-    '| target | endpoint | req/s (min–max) | p50 ms | p99 ms | CPU µs / req | × bare | × incumbent | store round trips / request |',
-    '| --- | --- | --: | --: | --: | --: | --: | --: | --- |',
+    '| target | endpoint | req/s (min–max) | p50 ms | p99 ms | CPU µs / req | instructions / req (over bare) ² | × bare | × incumbent | store round trips / request |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --- |',
   ];
   for (const result of rows) {
     const { target } = result;
     if (result.unavailable) {
-      lines.push(`| ${target.label} | – | not run: ${result.unavailable.replace(/\|/g, '\\|')} | | | | | | |`);
+      lines.push(`| ${target.label} | – | not run: ${result.unavailable.replace(/\|/g, '\\|')} | | | | | | | |`);
       continue;
     }
     for (const endpoint of ENDPOINTS) {
@@ -105,7 +106,7 @@ function frameworkTable(results: RunResults, lookup: Lookup, framework: string):
         : '–';
       const name = `${target.role === 'sess' ? `**${target.label}**` : target.label}${target.informational ? ' ¹' : ''}${result.failures.length ? ' ⚠' : ''}`;
       lines.push(
-        `| ${name} | ${endpoint.name} | ${formatRate(slot.rounds)} | ${median(slot.rounds.map((round) => round.p50))} | ${median(slot.rounds.map((round) => round.p99))} | ${formatCpu(slot.rounds)} | ${bare} | ${incumbent} | ${calls.total === 0 ? '0' : `${calls.total.toFixed(2)} (${calls.detail})`} |`,
+        `| ${name} | ${endpoint.name} | ${formatRate(slot.rounds)} | ${median(slot.rounds.map((round) => round.p50))} | ${median(slot.rounds.map((round) => round.p99))} | ${formatCpu(slot.rounds)} | ${instructionCell(results.instructions, target.id, endpoint.name)} | ${bare} | ${incumbent} | ${calls.total === 0 ? '0' : `${calls.total.toFixed(2)} (${calls.detail})`} |`,
       );
     }
   }
@@ -197,6 +198,7 @@ export function renderReport(results: RunResults, chartFile: string): string {
     }
     const anyFailure = results.targets.some((result) => result.failures.length > 0);
     lines.push(`¹ for information; the issue sets no target for it.${anyFailure ? ' ⚠ a correctness check failed (see below).' : ''}`, '');
+    lines.push('² from the last complete `bench:instructions` run of that endpoint (main thread; see "Instructions per request" below for its commit and date); – where it was not measured.', '');
     lines.push(
       '## Targets of the issue',
       '',
@@ -210,6 +212,7 @@ export function renderReport(results: RunResults, chartFile: string): string {
       lines.push(`| ${goal.text} | ${Number.isNaN(goal.value) ? 'not run' : times(goal.value)} | ${goal.pass === undefined ? '–' : goal.pass ? '✅' : '❌ missed'} | ${times(goal.cpu)} |`);
     }
     lines.push('', ...callGoals(results));
+    lines.push(...instructionSection(results.instructions));
     const failures = results.targets.filter((result) => result.failures.length > 0);
     lines.push('## Correctness checks', '');
     if (failures.length === 0) {
@@ -233,6 +236,46 @@ export function renderReport(results: RunResults, chartFile: string): string {
   return lines.join('\n');
 }
 
+/** A target's instructions per request on `endpoint` and its overhead over bare, as a table cell. */
+function instructionCell(runs: readonly InstructionRun[], id: string, endpoint: string): string {
+  const row = runs.find((run) => run.endpoint === endpoint)?.rows.find((item) => item.id === id);
+  if (row === undefined) return '–';
+  return row.overhead === undefined ? kilo(row.main) : `${kilo(row.main)} (${signedKilo(row.overhead)})`;
+}
+
+/**
+ * The issue's per-request goals judged on the last complete `bench:instructions` runs: each sess
+ * target's instructions on the main thread, its overhead over the same framework with no session,
+ * and whether the overhead is within the goal of the endpoint.
+ */
+export function instructionSection(runs: readonly InstructionRun[]): string[] {
+  if (runs.length === 0) return [];
+  const lines = [
+    '## Instructions per request (`bench:instructions`)',
+    '',
+    'Counted by callgrind on the server\'s main thread, one visitor over one keep-alive connection; overhead = the sess target minus the same framework with no session. Goals: `GET` ≤ 10k, `POST` ≤ 25k instructions over bare. Where a goal is missed, `benchmarks/README.md` ("Overhead over the bare frameworks") gives the floor and what costs it.',
+    '',
+  ];
+  for (const run of runs) {
+    lines.push(
+      `**${run.endpoint}**: commit \`${run.commit}\`, ${run.date.slice(0, 16).replace('T', ' ')} UTC, Node ${run.node}, median of ${run.runs} run(s) of ${run.requests.toLocaleString('en-US')} requests after ${run.warmup.toLocaleString('en-US')}.`,
+      '',
+      '| framework | target | instructions / req | bare | overhead | goal |',
+      '| --- | --- | --: | --: | --: | --- |',
+    );
+    for (const row of run.rows) {
+      const target = TARGETS.find((item) => item.id === row.id);
+      if (target === undefined || row.overhead === undefined) continue;
+      const bare = run.rows.find((item) => item.id === bareOf(target).id);
+      lines.push(
+        `| ${target.framework} | ${target.label} | ${kilo(row.main)} | ${bare === undefined ? '–' : kilo(bare.main)} | ${signedKilo(row.overhead)} | ${row.overhead <= run.goal ? '✅' : '❌'} ≤ ${kilo(run.goal)} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
 /**
  * The section of the root README between its `bench:start` / `bench:end` markers: the date and
  * machine line, and each sess target's req/s and ratios (the full tables are in `latest.md`).
@@ -242,8 +285,8 @@ export function renderReadmeSection(results: RunResults): string {
   const lines = [
     `Latest run: ${results.date.toISOString().slice(0, 16).replace('T', ' ')} UTC; ${results.machine}; ${results.settings}.`,
     '',
-    '| framework | target | endpoint | req/s | CPU µs / req | × bare framework | × incumbent |',
-    '| --- | --- | --- | --: | --: | --: | --- |',
+    '| framework | target | endpoint | req/s | CPU µs / req | instructions / req (over bare) | × bare framework | × incumbent |',
+    '| --- | --- | --- | --: | --: | --: | --: | --- |',
   ];
   for (const result of results.targets) {
     const { target } = result;
@@ -255,9 +298,13 @@ export function renderReadmeSection(results: RunResults): string {
       const incumbent = target.incumbent ? ratio(lookup, target, target.incumbent, endpoint.name) : Number.NaN;
       const versus = Number.isNaN(incumbent) ? '–' : `${incumbent.toFixed(2)}× vs ${lookup.get(target.incumbent!)?.target.label ?? target.incumbent}`;
       lines.push(
-        `| ${target.framework} | ${target.label} | ${endpoint.name} | ${Math.round(median(slot.rounds.map((round) => round.requestsPerSecond))).toLocaleString('en-US')} | ${formatCpu(slot.rounds)} | ${Number.isNaN(bare) ? '–' : `${bare.toFixed(2)}×`} | ${versus} |`,
+        `| ${target.framework} | ${target.label} | ${endpoint.name} | ${Math.round(median(slot.rounds.map((round) => round.requestsPerSecond))).toLocaleString('en-US')} | ${formatCpu(slot.rounds)} | ${instructionCell(results.instructions, target.id, endpoint.name)} | ${Number.isNaN(bare) ? '–' : `${bare.toFixed(2)}×`} | ${versus} |`,
       );
     }
+  }
+  if (results.instructions.length > 0) {
+    const runs = results.instructions.map((run) => `${run.endpoint} on \`${run.commit}\``).join(', ');
+    lines.push('', `Instructions per request on the server's main thread and the overhead over the same framework with no session (goals: \`GET\` ≤ 10k, \`POST\` ≤ 25k), from \`bench:instructions\` (${runs}); the goals each target meets are in \`benchmarks/results/latest.md\`.`);
   }
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 /** What a run collects, shared by the runner and the report. */
 import type { Measurement } from './load.js';
+import type { InstructionRun } from './instruction-results.js';
 import type { Target } from './targets.js';
 
 /** Everything measured for one target and one endpoint. */
@@ -42,4 +43,6 @@ export interface RunResults {
   settings: string;
   targets: TargetResult[];
   micro: MicroResult[];
+  /** The last complete `bench:instructions` runs (`results/instructions-*.json`), shown beside the req/s. */
+  instructions: InstructionRun[];
 }

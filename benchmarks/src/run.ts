@@ -4,6 +4,7 @@
  * after every run that the counts persisted, counts store round trips, runs the microbenchmarks and
  * writes `results/latest.md` and `results/latest.svg`.
  */
+import { readInstructionRuns } from './instruction-results.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -163,6 +164,7 @@ const results: RunResults = {
   settings: `${options.rounds} round(s) of ${options.duration} s per target and endpoint after ${options.warmup} s of warm-up, ${options.connections} connections (one session each), server on core 1, load generator on core 0${options.quick ? ' (quick run)' : ''}`,
   targets: options.http ? await runHttp() : [],
   micro: [],
+  instructions: readInstructionRuns(resolve(root, 'results')),
 };
 if (options.micro) {
   log('microbenchmarks');
