@@ -1,17 +1,34 @@
 import { request as httpRequest, type ServerResponse } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET, testAdapter } from '@sess/adapter-test-suite';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { describe, expect, it } from 'vitest';
 import { session, type SessionEnv } from './index.js';
-import { serveHono } from './testing/serve-hono.js';
+import { nodeServers } from './testing/node-servers.js';
+import { rawHeaderNames } from './testing/raw-header-names.js';
+import { serveHonoOn } from './testing/serve-hono.js';
 
-testAdapter({ name: 'hono over @hono/node-server: the adapter test suite', serve: serveHono });
+for (const nodeServer of nodeServers) testAdapter({ name: `hono over ${nodeServer.name}: the adapter test suite`, serve: serveHonoOn(nodeServer) });
 
-describe('hono over @hono/node-server', () => {
-  const start = createAppStarter(serveHono);
+describe('hono', () => {
+  it('marks the cookie Secure when the request URL is https', async () => {
+    const app = new Hono<SessionEnv>();
+    app.use(session({ store: new MapStore(), secret: TEST_SECRET }));
+    app.get('/', (c) => {
+      c.get('session').set('seen', true);
+      return c.text('ok');
+    });
+    const secure = await app.request('https://example.com/');
+    expect(secure.headers.getSetCookie()[0]).toContain('; Secure');
+    const plain = await app.request('http://example.com/');
+    expect(plain.headers.getSetCookie()[0]).not.toContain('; Secure');
+  });
+});
+
+describe.each(nodeServers)('hono over $name', (nodeServer) => {
+  const { getRequestListener } = nodeServer;
+  const start = createAppStarter(serveHonoOn(nodeServer));
 
   it.each(['json', 'redirect', 'response-redirect', 'fetched', 'stream'])(
     'sets the cookie and finishes the store write before answering with a %s response',
@@ -31,19 +48,6 @@ describe('hono over @hono/node-server', () => {
       expect(await (await jar.fetch('/read')).text()).toBe('2');
     },
   );
-
-  it('marks the cookie Secure when the request URL is https', async () => {
-    const app = new Hono<SessionEnv>();
-    app.use(session({ store: new MapStore(), secret: TEST_SECRET }));
-    app.get('/', (c) => {
-      c.get('session').set('seen', true);
-      return c.text('ok');
-    });
-    const secure = await app.request('https://example.com/');
-    expect(secure.headers.getSetCookie()[0]).toContain('; Secure');
-    const plain = await app.request('http://example.com/');
-    expect(plain.headers.getSetCookie()[0]).not.toContain('; Secure');
-  });
 
   it('answers 503 through app.onError when the store fails to save a json, stream or immutable response', async () => {
     const { jar, store } = await start({}, new MapStore());
@@ -79,7 +83,144 @@ describe('hono over @hono/node-server', () => {
   });
 });
 
-describe('hono over @hono/node-server: middleware around the session', () => {
+describe.each(nodeServers)("hono over $name: responses made with a plain object of headers (node-server's lightweight ones)", ({ getRequestListener }) => {
+  /** Serves an app with the session and `routes`; `visit` fetches a path as a new visitor. */
+  async function serve(routes: (app: Hono<SessionEnv>) => void) {
+    const app = new Hono<SessionEnv>();
+    app.use(session({ store: new MapStore(), secret: TEST_SECRET }));
+    routes(app);
+    const server = await listen(getRequestListener(app.fetch));
+    return { url: server.url, visit: (path = '/', init?: RequestInit) => fetch(new URL(path, server.url), init), close: () => server.close() };
+  }
+
+  it("takes the plain-object path for c.json() and c.text(): node-server is handed a copy of its own kind, sent from the object the session's headers were written on", async () => {
+    const made: Response[] = [];
+    const handed: Response[] = [];
+    const app = new Hono<SessionEnv>();
+    app.use(async (c, next) => {
+      await next();
+      handed.push(c.res);
+    });
+    app.use(session({ store: new MapStore(), secret: TEST_SECRET }));
+    app.get('/json', (c) => (c.get('session').set('seen', true), made.push(c.json({ ok: true })), made.at(-1)!));
+    app.get('/text', (c) => (c.get('session').set('seen', true), made.push(c.text('ok')), made.at(-1)!));
+    const server = await listen(getRequestListener(app.fetch));
+    try {
+      for (const path of ['/json', '/text']) {
+        // node-server sends a plain object's names as they are spelled, and a Headers object's in
+        // lower case: the session's headers, spelled as the core writes them, went on a plain
+        // object, and no Headers object was built on the way.
+        const names = await rawHeaderNames(`${server.url}${path}`);
+        expect(names).toEqual(expect.arrayContaining(['Vary', 'Cache-Control', 'Set-Cookie']));
+        expect(names).not.toContain('set-cookie');
+        if (path === '/json') expect(names).toContain('Content-Type');
+      }
+      // The handler's responses are node-server's own kind, their headers writable: the fallback
+      // would have written on them and kept them as c.res. The fast path makes c.res a copy.
+      expect(handed).toHaveLength(2);
+      handed.forEach((response, index) => {
+        expect(made[index]!.constructor).toBe(globalThis.Response);
+        expect(response).not.toBe(made[index]);
+        expect(response.constructor).toBe(globalThis.Response);
+        expect(response.headers.getSetCookie()).toHaveLength(1);
+        expect(made[index]!.headers.getSetCookie()).toEqual([]);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("never writes on a header object shared by the handler's responses: every visitor gets only its own cookie", async () => {
+    const shared = { 'Cache-Control': 'max-age=60' };
+    const app = await serve((routes) => routes.get('/', (c) => (c.get('session').set('seen', true), c.body('ok', 200, shared))));
+    try {
+      const [first, second] = [await app.visit(), await app.visit()];
+      expect(shared).toEqual({ 'Cache-Control': 'max-age=60' });
+      for (const response of [first, second]) {
+        expect(await response.text()).toBe('ok');
+        expect(response.headers.get('Cache-Control')).toBe('max-age=60, no-cache="Set-Cookie"');
+        expect(response.headers.get('Vary')).toBe('Cookie');
+        expect(response.headers.getSetCookie()).toHaveLength(1);
+      }
+      expect(first.headers.getSetCookie()[0]).not.toBe(second.headers.getSetCookie()[0]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends a response made without headers, or without a body, as node-server sends it without sessions, plus the headers of the session', async () => {
+    const routes = (app: Hono<SessionEnv>, withSession: boolean) => {
+      const touch = (c: Context<SessionEnv>) => withSession && c.get('session').set('seen', true);
+      app.get('/text', (c) => (touch(c), c.text('ok')));
+      app.get('/made', (c) => (touch(c), new Response('ok', { status: 201 })));
+      app.get('/empty', (c) => (touch(c), c.body(null, 204)));
+    };
+    const app = await serve((hono) => routes(hono, true));
+    const bareApp = new Hono<SessionEnv>();
+    routes(bareApp, false);
+    const bare = await listen(getRequestListener(bareApp.fetch));
+    try {
+      for (const path of ['/text', '/made', '/empty']) {
+        const [withSessions, without] = [await app.visit(path), await fetch(new URL(path, bare.url))];
+        expect(withSessions.status).toBe(without.status);
+        expect(await withSessions.text()).toBe(await without.text());
+        expect(withSessions.headers.get('Content-Type')).toBe(without.headers.get('Content-Type'));
+        expect(withSessions.headers.get('Vary')).toBe('Cookie');
+        expect(withSessions.headers.getSetCookie()).toHaveLength(1);
+      }
+    } finally {
+      await Promise.all([app.close(), bare.close()]);
+    }
+  });
+
+  it("adds the session's cookie to the handler's own Set-Cookie", async () => {
+    const app = await serve((routes) => routes.get('/', (c) => (c.get('session').set('seen', true), c.body('ok', 200, { 'Set-Cookie': 'theme=dark; Path=/' }))));
+    try {
+      const response = await app.visit();
+      const cookies = response.headers.getSetCookie();
+      expect(cookies).toHaveLength(2);
+      expect(cookies[0]).toBe('theme=dark; Path=/');
+      expect(cookies[1]).toMatch(/^sid=/);
+      expect(response.headers.get('Vary')).toBe('Cookie');
+      expect(await response.text()).toBe('ok');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers a HEAD request with the headers of the GET and no body', async () => {
+    const app = await serve((routes) => routes.get('/', (c) => (c.get('session').set('seen', true), c.json({ ok: true }))));
+    try {
+      const response = await app.visit('/', { method: 'HEAD' });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('');
+      expect(response.headers.get('Content-Type')).toBe('application/json');
+      expect(response.headers.get('Vary')).toBe('Cookie');
+      expect(response.headers.getSetCookie()).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps the status and Location of a redirect, from c.redirect() or made with a plain object of headers', async () => {
+    const app = await serve((routes) => {
+      routes.get('/redirect', (c) => (c.get('session').set('seen', true), c.redirect('/next')));
+      routes.get('/made', (c) => (c.get('session').set('seen', true), new Response(null, { status: 302, headers: { Location: '/next' } })));
+    });
+    try {
+      for (const path of ['/redirect', '/made']) {
+        const response = await app.visit(path, { redirect: 'manual' });
+        expect(response.status).toBe(302);
+        expect(response.headers.get('Location')).toBe('/next');
+        expect(response.headers.getSetCookie()).toHaveLength(1);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe.each(nodeServers)('hono over $name: middleware around the session', ({ getRequestListener }) => {
   it("keeps the session's headers when a middleware registered before it reads the response and answers anew", async () => {
     const app = new Hono<SessionEnv>();
     // etag reads the body; cors sets a header on the finalized response, which makes Hono copy it.
@@ -152,7 +293,7 @@ describe('hono over @hono/node-server: middleware around the session', () => {
 });
 
 describe("hono's default error handling", () => {
-  it('answers 503 with a message that says nothing about the store when the store fails, without an onError', async () => {
+  it.each(nodeServers)('answers 503 with a message that says nothing about the store when the store fails, without an onError, on $name', async ({ getRequestListener }) => {
     const store = new MapStore();
     const app = new Hono<SessionEnv>();
     app.use(session({ store, secret: TEST_SECRET }));

@@ -1,12 +1,13 @@
 /**
- * The app of the adapter test suite on Hono over `@hono/node-server`: the suite's routes, and the
- * route of this package's own tests (every way Hono answers, immutable responses included).
+ * The app of the adapter test suite on Hono over `@hono/node-server` (either major): the suite's
+ * routes, and the route of this package's own tests (every way Hono answers, immutable responses
+ * included).
  */
-import { getRequestListener } from '@hono/node-server';
 import { listen, type ServeAdapter } from '@sess/adapter-test-suite';
 import { Hono } from 'hono';
 import { expectTypeOf } from 'vitest';
 import { session, type SessionEnv } from '../index.js';
+import type { NodeServer } from './node-servers.js';
 
 // The typing recipe of the README: every `c.get('session')` in the app knows these keys.
 declare module '@sess/core' {
@@ -16,8 +17,8 @@ declare module '@sess/core' {
   }
 }
 
-/** A `serve` for `testAdapter` and `fuzzAdapter`. */
-export const serveHono: ServeAdapter = async (sessionsOrOptions, routes) => {
+/** A `serve` for `testAdapter` and `fuzzAdapter`, serving through `nodeServer`. */
+export const serveHonoOn = (nodeServer: NodeServer): ServeAdapter => async (sessionsOrOptions, routes) => {
   const app = new Hono<SessionEnv>();
   app.use(session(sessionsOrOptions));
   for (const route of routes.list) app.on(route.method, route.path, async (c) => c.text(await route.handle(c.get('session'))));
@@ -53,7 +54,7 @@ export const serveHono: ServeAdapter = async (sessionsOrOptions, routes) => {
     const { status, body } = routes.onError(error);
     return c.text(body, status as 500 | 503);
   });
-  const server = await listen(getRequestListener(app.fetch));
+  const server = await listen(nodeServer.getRequestListener(app.fetch));
   base = server.url;
   return server;
 };
