@@ -8,8 +8,8 @@
 import { listen, MapStore, TEST_SECRET } from '@sess/adapter-test-suite';
 import { describe, expect, it } from 'vitest';
 import { withSession } from './index.js';
-import { nodeServers } from './testing/node-servers.js';
-import { rawHeaderNames } from './testing/raw-header-names.js';
+import { nodeServers } from '@sess/test-servers/node-servers';
+import { rawHeaderNames } from '@sess/test-servers';
 
 describe.each(nodeServers)("withSession on $name when the global Response is Node's own", ({ getRequestListener }) => {
   it('writes on the handler\'s response itself, and node-server sends it from its Headers', async () => {

@@ -4,8 +4,8 @@ import { CookieJar, createAppStarter, listen, MapStore, TEST_SECRET } from '@ses
 import { createSessions, SessionConfigError, type Session, type SessionValues } from '@sess/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { getSession, sessionMiddleware, withSession } from './index.js';
-import { nodeServers } from './testing/node-servers.js';
-import { rawHeaderNames } from './testing/raw-header-names.js';
+import { nodeServers } from '@sess/test-servers/node-servers';
+import { rawHeaderNames } from '@sess/test-servers';
 import { releaseGatedBody, serveFetchOn } from './testing/serve-fetch.js';
 
 const counter = async (_request: Request, session: Session<SessionValues>) => {

@@ -4,7 +4,7 @@
  * raises the number of cases for the long run.
  */
 import { fuzzAdapter } from '@sess/adapter-test-suite';
-import { nodeServers } from './testing/node-servers.js';
+import { nodeServers } from '@sess/test-servers/node-servers';
 import { serveFetchOn } from './testing/serve-fetch.js';
 
 for (const nodeServer of nodeServers) fuzzAdapter({ name: `withSession over ${nodeServer.name}`, serve: serveFetchOn(nodeServer) });

@@ -1,6 +1,6 @@
 import { createAppStarter, MapStore, testAdapter } from '@sess/adapter-test-suite';
 import { describe, expect, it } from 'vitest';
-import { nodeServers } from './testing/node-servers.js';
+import { nodeServers } from '@sess/test-servers/node-servers';
 import { serveFetchOn } from './testing/serve-fetch.js';
 
 for (const nodeServer of nodeServers) testAdapter({ name: `withSession over ${nodeServer.name}: the adapter test suite`, serve: serveFetchOn(nodeServer) });

@@ -8,8 +8,8 @@ import { listen, MapStore, TEST_SECRET } from '@sess/adapter-test-suite';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { session, type SessionEnv } from './index.js';
-import { nodeServers } from './testing/node-servers.js';
-import { rawHeaderNames } from './testing/raw-header-names.js';
+import { nodeServers } from '@sess/test-servers/node-servers';
+import { rawHeaderNames } from '@sess/test-servers';
 
 describe.each(nodeServers)("hono on $name when the global Response is Node's own", ({ getRequestListener }) => {
   it("writes on the handler's response itself, which node-server sends from its Headers", async () => {

@@ -4,7 +4,7 @@
  * number of cases for the long run (`pnpm --filter reliability test:fuzz`).
  */
 import { fuzzAdapter } from '@sess/adapter-test-suite';
-import { nodeServers } from './testing/node-servers.js';
+import { nodeServers } from '@sess/test-servers/node-servers';
 import { serveHonoOn } from './testing/serve-hono.js';
 
 for (const nodeServer of nodeServers) fuzzAdapter({ name: `Hono middleware on ${nodeServer.name}`, serve: serveHonoOn(nodeServer) });

@@ -5,8 +5,8 @@ import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { describe, expect, it } from 'vitest';
 import { session, type SessionEnv } from './index.js';
-import { nodeServers } from './testing/node-servers.js';
-import { rawHeaderNames } from './testing/raw-header-names.js';
+import { nodeServers } from '@sess/test-servers/node-servers';
+import { rawHeaderNames } from '@sess/test-servers';
 import { serveHonoOn } from './testing/serve-hono.js';
 
 for (const nodeServer of nodeServers) testAdapter({ name: `hono over ${nodeServer.name}: the adapter test suite`, serve: serveHonoOn(nodeServer) });

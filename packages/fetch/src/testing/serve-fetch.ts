@@ -7,7 +7,7 @@ import { listen, type ServeAdapter, type TestAnswer } from '@sess/adapter-test-s
 import type { Session, SessionValues } from '@sess/core';
 import { expectTypeOf } from 'vitest';
 import { getSession, withSession } from '../index.js';
-import type { NodeServer } from './node-servers.js';
+import type { NodeServer } from '@sess/test-servers/node-servers';
 
 // The typing recipe of the README: every session of the app knows these keys.
 declare module '@sess/core' {

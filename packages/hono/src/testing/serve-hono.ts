@@ -7,7 +7,7 @@ import { listen, type ServeAdapter } from '@sess/adapter-test-suite';
 import { Hono } from 'hono';
 import { expectTypeOf } from 'vitest';
 import { session, type SessionEnv } from '../index.js';
-import type { NodeServer } from './node-servers.js';
+import type { NodeServer } from '@sess/test-servers/node-servers';
 
 // The typing recipe of the README: every `c.get('session')` in the app knows these keys.
 declare module '@sess/core' {

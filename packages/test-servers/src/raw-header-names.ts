@@ -6,6 +6,7 @@
  */
 import { request } from 'node:http';
 
+/** The names of the response headers of a GET of `url` (sent with `headers`), as the server spelled them. */
 export function rawHeaderNames(url: string, headers: Record<string, string> = {}): Promise<string[]> {
   return new Promise((resolve, reject) => {
     request(url, { headers }, (response) => {
