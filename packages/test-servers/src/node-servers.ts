@@ -1,10 +1,9 @@
 /**
  * The two majors of `@hono/node-server` the Node tests of the Web adapters (`@sess/hono`,
  * `@sess/fetch`) serve through: 1.x, the one they were first tested on, and 2.x, the current major
- * (the benchmarks', and new users'). The
- * session's headers take a path of their own on node-server's responses (see `WebResponseHeaders`
- * in `@sess/core`), read from its internals: each major is tested, so a release that changes them
- * fails a test instead of falling back unnoticed.
+ * (the benchmarks', and new users'). The session's headers take a path of their own on
+ * node-server's responses (see `WebResponseHeaders` in `@sess/core`), read from its internals: each
+ * major is tested, so a release that changes them fails a test instead of falling back unnoticed.
  */
 import { getRequestListener as getRequestListener1 } from '@hono/node-server';
 import { getRequestListener as getRequestListener2 } from '@hono/node-server-2';
