@@ -146,6 +146,8 @@ try {
 console.log(`Instructions per ${ENDPOINT.method} ${ENDPOINT.path} (median of ${RUNS} runs of ${REQUESTS} requests after ${WARMUP}; Node ${process.version})\n`);
 console.log('| target | main thread | every thread (runs) | overhead over bare (main thread) | goal |');
 console.log('| --- | --: | --: | --: | --- |');
+// The commit of the code measured, read before the first server starts.
+const measuredCommit = currentCommit();
 const measured = new Map<string, Count>();
 const rows: InstructionRow[] = [];
 for (const target of targets) {
@@ -174,7 +176,7 @@ if (wanted.length === 0) {
   const run: InstructionRun = {
     endpoint: `${ENDPOINT.method} ${ENDPOINT.path}`,
     date: new Date().toISOString(),
-    commit: currentCommit(),
+    commit: measuredCommit,
     node: process.version,
     runs: RUNS,
     requests: REQUESTS,
